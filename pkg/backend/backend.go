@@ -1,0 +1,144 @@
+// Package backend is the one place where this project creates its GoMLX backend.
+//
+// Every package and notebook of the project calls [Get] instead of
+// backends.New or simplego.New, so that the choice of backend and its
+// configuration are made once:
+//
+//   - By default it is GoMLX's pure-Go backend, SimpleGo ("go"), configured
+//     with unlimited parallelism ("parallelism=-1"). With SimpleGo's default
+//     worker pool, training graphs hang forever in about half of the runs on a
+//     2-core machine (a task waits for the pool it is running in); with
+//     unlimited parallelism no run ever hung (see TestNoDeadlock).
+//   - If the environment variable GOMLX_BACKEND is set, it is used as given
+//     ("<name>:<config>", for instance "xla:cuda"), except that a SimpleGo
+//     configuration without an explicit "parallelism=" gets "parallelism=-1"
+//     added. The XLA backend is only compiled in with the build tag "xla"
+//     (go build -tags xla, or "%goflags -tags=xla" in a GoNB notebook), since
+//     linking it on a machine without the PJRT plugin fails at run time.
+//
+// SimpleGo prints a line ("SimpleGo backend: parallelism set to -1") to
+// standard output when it is configured; [Get] swallows that line so nothing
+// of it appears in a notebook's output.
+package backend
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+
+	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/backends/simplego"
+)
+
+// EnvVar is the environment variable that selects another backend: "GOMLX_BACKEND".
+const EnvVar = backends.ConfigEnvVar
+
+// DefaultConfig is the configuration used when GOMLX_BACKEND is not set:
+// SimpleGo with unlimited parallelism, "go:parallelism=-1".
+const DefaultConfig = simplego.BackendName + ":parallelism=-1"
+
+var (
+	once    sync.Once
+	shared  backends.Backend
+	initErr error
+)
+
+// Get returns the project's shared backend, creating it on the first call
+// (see the package documentation for how it is chosen). Later calls return
+// the same backend, or the same error.
+func Get() (backends.Backend, error) {
+	once.Do(func() {
+		shared, initErr = New(os.Getenv(EnvVar))
+	})
+	return shared, initErr
+}
+
+// MustGet is like [Get] but panics with a readable message if the backend
+// cannot be created (for instance GOMLX_BACKEND names a backend that is not
+// compiled in).
+func MustGet() backends.Backend {
+	b, err := Get()
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// Config returns the configuration string [New] uses for the given value of
+// GOMLX_BACKEND: DefaultConfig when it is empty, and "parallelism=-1" added
+// to a SimpleGo configuration that does not set its parallelism.
+func Config(env string) string {
+	env = strings.TrimSpace(env)
+	if env == "" {
+		return DefaultConfig
+	}
+	name, cfg, _ := strings.Cut(env, ":")
+	if name != simplego.BackendName {
+		return env
+	}
+	for _, part := range strings.Split(cfg, ",") {
+		if strings.HasPrefix(strings.TrimSpace(part), "parallelism=") {
+			return env
+		}
+	}
+	if strings.TrimSpace(cfg) == "" {
+		return DefaultConfig
+	}
+	return env + ",parallelism=-1"
+}
+
+// New creates a new backend for the given configuration (the value of
+// GOMLX_BACKEND, "" for the default); see [Config]. Most code wants the shared
+// one from [Get] instead.
+func New(env string) (backends.Backend, error) {
+	config := Config(env)
+	name, _, _ := strings.Cut(config, ":")
+	if !registered(name) {
+		return nil, fmt.Errorf("backend: GOMLX_BACKEND=%q asks for backend %q, which is not compiled in "+
+			"(compiled in: %s); for XLA build with -tags xla (in GoNB: %%goflags -tags=xla)",
+			env, name, strings.Join(backends.List(), ", "))
+	}
+	var (
+		b   backends.Backend
+		err error
+	)
+	quietStdout(func() {
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("backend: creating %q failed: %v", config, r)
+			}
+		}()
+		b, err = backends.NewWithConfig(config)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("backend: creating %q: %w", config, err)
+	}
+	return b, nil
+}
+
+func registered(name string) bool {
+	for _, n := range backends.List() {
+		if n == name {
+			return true
+		}
+	}
+	return false
+}
+
+// quietStdout runs fn with os.Stdout pointed at the null device, so what a
+// backend prints while it is configured does not reach a notebook cell.
+func quietStdout(fn func()) {
+	null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		fn()
+		return
+	}
+	saved := os.Stdout
+	os.Stdout = null
+	defer func() {
+		os.Stdout = saved
+		_ = null.Close()
+	}()
+	fn()
+}

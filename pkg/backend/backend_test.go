@@ -1,0 +1,173 @@
+package backend
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	. "github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/core/shapes"
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+	mlctx "github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/gomlx/gomlx/pkg/ml/context/initializers"
+	"github.com/gomlx/gomlx/pkg/ml/train"
+	"github.com/gomlx/gomlx/pkg/ml/train/losses"
+	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
+)
+
+func TestConfig(t *testing.T) {
+	for _, tc := range []struct{ env, want string }{
+		{"", "go:parallelism=-1"},
+		{"  ", "go:parallelism=-1"},
+		{"go", "go:parallelism=-1"},
+		{"go:", "go:parallelism=-1"},
+		{"go:ops_sequential", "go:ops_sequential,parallelism=-1"},
+		{"go:parallelism=4", "go:parallelism=4"},
+		{"go:ops_parallel,parallelism=0", "go:ops_parallel,parallelism=0"},
+		{"xla:cuda", "xla:cuda"},
+	} {
+		if got := Config(tc.env); got != tc.want {
+			t.Errorf("Config(%q) = %q, want %q", tc.env, got, tc.want)
+		}
+	}
+}
+
+func TestNewUnknownBackend(t *testing.T) {
+	_, err := New("nosuch:x")
+	if err == nil {
+		t.Fatal("New(\"nosuch:x\") succeeded, want an error")
+	}
+	for _, want := range []string{`"nosuch"`, "not compiled in", "go"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not mention %s", err, want)
+		}
+	}
+}
+
+// TestGetPrintsNothing checks that creating the backend writes nothing to
+// standard output (SimpleGo announces its parallelism there), in a fresh
+// process so that the shared backend is really created.
+func TestGetPrintsNothing(t *testing.T) {
+	if os.Getenv("RNNGO_BACKEND_CHILD") == "print" {
+		b, err := Get()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(3)
+		}
+		fmt.Fprintln(os.Stderr, "created", b.Name())
+		os.Exit(0)
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestGetPrintsNothing$")
+	cmd.Env = append(os.Environ(), "RNNGO_BACKEND_CHILD=print", EnvVar+"=")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("child failed: %v\n%s", err, stderr.String())
+	}
+	if stdout.Len() != 0 {
+		t.Errorf("creating the backend printed to stdout: %q", stdout.String())
+	}
+	if !strings.Contains(stderr.String(), "created SimpleGo") {
+		t.Errorf("child did not create the SimpleGo backend: %q", stderr.String())
+	}
+}
+
+// trainSteps runs a small recurrent training graph (8 tanh steps, Adam) the
+// way the notebooks do: this is the kind of graph that hangs SimpleGo's
+// default worker pool.
+func trainSteps(steps int) (float32, error) {
+	b, err := Get()
+	if err != nil {
+		return 0, err
+	}
+	ctx := mlctx.New()
+	ctx.SetParam(mlctx.ParamInitialSeed, int64(42))
+	model := func(ctx *mlctx.Context, _ any, inputs []*Node) []*Node {
+		x := inputs[0] // [batch=8, time=8, features=16]
+		g := x.Graph()
+		batch, steps, features := x.Shape().Dim(0), x.Shape().Dim(1), x.Shape().Dim(2)
+		const hidden = 32
+		ctx = ctx.WithInitializer(initializers.RandomUniformFn(ctx, -0.2, 0.2))
+		wih := ctx.VariableWithShape("wih", shapes.Make(x.DType(), hidden, features)).ValueGraph(g)
+		whh := ctx.VariableWithShape("whh", shapes.Make(x.DType(), hidden, hidden)).ValueGraph(g)
+		wo := ctx.VariableWithShape("wo", shapes.Make(x.DType(), 4, hidden)).ValueGraph(g)
+		h := Zeros(g, shapes.Make(x.DType(), batch, hidden))
+		for t := range steps {
+			xt := Reshape(Slice(x, AxisRange(), AxisElem(t)), batch, features)
+			h = Tanh(Add(DotGeneral(xt, []int{1}, nil, wih, []int{1}, nil),
+				DotGeneral(h, []int{1}, nil, whh, []int{1}, nil)))
+		}
+		return []*Node{DotGeneral(h, []int{1}, nil, wo, []int{1}, nil)}
+	}
+	trainer := train.NewTrainer(b, ctx, model, losses.SparseCategoricalCrossEntropyLogits,
+		optimizers.Adam().LearningRate(0.01).Done(), nil, nil)
+	xData := make([]float32, 8*8*16)
+	for i := range xData {
+		xData[i] = float32(i%7) / 7
+	}
+	x := tensors.FromFlatDataAndDimensions(xData, 8, 8, 16)
+	labels := tensors.FromFlatDataAndDimensions([]int32{0, 1, 2, 3, 0, 1, 2, 3}, 8, 1)
+	var loss float32
+	for range steps {
+		metrics, err := trainer.TrainStep(nil, []*tensors.Tensor{x}, []*tensors.Tensor{labels})
+		if err != nil {
+			return 0, err
+		}
+		loss = tensors.ToScalar[float32](metrics[0])
+	}
+	return loss, nil
+}
+
+// TestNoDeadlock runs the training graph 12 times in each of 5 fresh
+// processes (60 executions), each under a timeout: with SimpleGo's default
+// worker pool this hangs in most runs on a 2-core machine; with the
+// configuration from Get it must never hang.
+func TestNoDeadlock(t *testing.T) {
+	if os.Getenv("RNNGO_BACKEND_CHILD") == "train" {
+		loss, err := trainSteps(12)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(3)
+		}
+		fmt.Printf("final loss %.4f\n", loss)
+		os.Exit(0)
+	}
+	const processes, perProcess = 5, 12
+	for i := range processes {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestNoDeadlock$")
+		cmd.Env = append(os.Environ(), "RNNGO_BACKEND_CHILD=train", EnvVar+"=")
+		out, err := cmd.CombinedOutput()
+		timedOut := ctx.Err() != nil
+		cancel()
+		if timedOut {
+			t.Fatalf("process %d of %d: %d training steps did not finish in 2 minutes (deadlock?)", i+1, processes, perProcess)
+		}
+		if err != nil {
+			t.Fatalf("process %d failed: %v\n%s", i+1, err, out)
+		}
+		if !strings.Contains(string(out), "final loss") {
+			t.Fatalf("process %d printed no loss:\n%s", i+1, out)
+		}
+		t.Logf("process %d: %s", i+1, strings.TrimSpace(string(out)))
+	}
+}
+
+func TestTrainingLowersLoss(t *testing.T) {
+	first, err := trainSteps(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last, err := trainSteps(30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !(last < first) {
+		t.Errorf("loss after 30 Adam steps %.4f is not below the loss after 1 step %.4f", last, first)
+	}
+}

@@ -1,0 +1,40 @@
+# shellcheck shell=bash
+# Sourced by the project's scripts: where the project keeps its own tools.
+# Nothing here touches the user's own Jupyter or Go set-up: the GoNB kernel,
+# goimports and gopls live in .tools/ inside the checkout, and Jupyter is
+# pointed at them with JUPYTER_PATH (searched before the user's own kernels).
+
+RNNGO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+RNNGO_TOOLS="${RNNGO_TOOLS:-$RNNGO_ROOT/.tools}"
+RNNGO_BIN="$RNNGO_TOOLS/bin"
+RNNGO_VENV="$RNNGO_TOOLS/venv"
+RNNGO_KERNELS="$RNNGO_TOOLS/jupyter"
+export RNNGO_ROOT RNNGO_TOOLS RNNGO_BIN RNNGO_VENV RNNGO_KERNELS
+
+case ":$PATH:" in *":$RNNGO_BIN:"*) ;; *) PATH="$RNNGO_BIN:$PATH" ;; esac
+if [ -x "$RNNGO_VENV/bin/jupyter" ]; then
+  case ":$PATH:" in *":$RNNGO_VENV/bin:"*) ;; *) PATH="$RNNGO_VENV/bin:$PATH" ;; esac
+fi
+export PATH
+case ":${JUPYTER_PATH:-}:" in
+  *":$RNNGO_KERNELS:"*) ;;
+  *) export JUPYTER_PATH="$RNNGO_KERNELS${JUPYTER_PATH:+:$JUPYTER_PATH}" ;;
+esac
+
+# Where a step's messages go: to stderr, prefixed, so they never mix with
+# what a command prints on purpose.
+say() { printf '[rnngo] %s\n' "$*" >&2; }
+die() { printf '[rnngo] error: %s\n' "$*" >&2; exit 1; }
+
+# isolate_jupyter points Jupyter's config, data and runtime directories into
+# a scratch directory, so a test run neither reads nor writes the user's own.
+isolate_jupyter() {
+  local scratch="$RNNGO_TOOLS/jupyter-isolated"
+  mkdir -p "$scratch/config" "$scratch/data" "$scratch/runtime"
+  export JUPYTER_CONFIG_DIR="$scratch/config"
+  export JUPYTER_DATA_DIR="$scratch/data"
+  export JUPYTER_RUNTIME_DIR="$scratch/runtime"
+  export JUPYTER_PATH="$RNNGO_KERNELS"
+  export JUPYTER_PLATFORM_DIRS=0
+  export IPYTHONDIR="$scratch/ipython"
+}

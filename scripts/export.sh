@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Execute every notebook from a clean kernel and write one self-contained HTML
+# file per notebook (outputs and SVG plots embedded, viewable offline) into
+# build/export/html, ready to hand in; --markdown also writes Markdown (with
+# plots as separate SVG files) into build/export/markdown for blog posts.
+#
+#   scripts/export.sh [--markdown] [--out DIR] [notebook.ipynb ...]
+set -euo pipefail
+# shellcheck source=scripts/env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+
+out="$RNNGO_ROOT/build/export"
+markdown=0
+notebooks=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --markdown) markdown=1; shift ;;
+    --out) out="$2"; shift 2 ;;
+    --out=*) out="${1#--out=}"; shift ;;
+    -h|--help) sed -n '2,8p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -*) die "export.sh: unknown option $1 (known: --markdown, --out DIR)" ;;
+    *) [ -f "$1" ] || die "export.sh: no such notebook: $1"; notebooks+=("$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"); shift ;;
+  esac
+done
+[ ${#notebooks[@]} -gt 0 ] || notebooks=("$RNNGO_ROOT"/notebooks/[0-9]*.ipynb)
+
+"$RNNGO_ROOT/scripts/setup.sh"
+mkdir -p "$out/html" "$out/executed"
+out="$(cd "$out" && pwd)"
+
+for nb in "${notebooks[@]}"; do
+  name="$(basename "$nb" .ipynb)"
+  say "executing $name"
+  (cd "$(dirname "$nb")" && jupyter nbconvert --to notebook --execute \
+    --ExecutePreprocessor.kernel_name=gonb --ExecutePreprocessor.timeout=1800 \
+    --output-dir "$out/executed" "$nb") 2> >(grep -v '^[IW][0-9]' >&2)
+  jupyter nbconvert --to html --output-dir "$out/html" "$out/executed/$name.ipynb" 2> >(grep -v '^[IW][0-9]' >&2)
+  if [ "$markdown" = 1 ]; then
+    jupyter nbconvert --to markdown --output-dir "$out/markdown" "$out/executed/$name.ipynb" 2> >(grep -v '^[IW][0-9]' >&2)
+  fi
+done
+say "HTML written to $out/html:"
+ls -1 "$out/html" >&2
+[ "$markdown" = 0 ] || say "Markdown written to $out/markdown"

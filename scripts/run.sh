@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# README command 1: set up if needed, then serve notebooks/ in Jupyter with the
+# GoNB kernel: JupyterLab where installed, else the classic Notebook. Bound to
+# localhost, token authentication on; prints the URL to open.
+#
+#   scripts/run.sh [--port N] [--no-browser]
+#
+# JUPYTER_TOKEN, when set, is the token to use; otherwise a random one is made.
+# RNNGO_IP (default 127.0.0.1) is the address to bind: the Docker image sets
+# 0.0.0.0 inside the container, published on the host's localhost only.
+set -euo pipefail
+# shellcheck source=scripts/env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+
+port="${JUPYTER_PORT:-8888}"
+browser=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --port) port="$2"; shift 2 ;;
+    --port=*) port="${1#--port=}"; shift ;;
+    --no-browser) browser=0; shift ;;
+    -h|--help) sed -n '2,9p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    *) die "run.sh: unknown option $1 (known: --port N, --no-browser)" ;;
+  esac
+done
+[[ "$port" =~ ^[0-9]+$ ]] || die "run.sh: --port wants a number, got '$port'"
+
+"$RNNGO_ROOT/scripts/setup.sh"
+
+if [ -z "${JUPYTER_TOKEN:-}" ]; then
+  JUPYTER_TOKEN="$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
+fi
+export JUPYTER_TOKEN
+[ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] || browser=0
+
+args=("--ip=${RNNGO_IP:-127.0.0.1}" "--port=$port" --port-retries=0)
+[ "$(id -u)" = 0 ] && args+=(--allow-root)
+if jupyter lab --version >/dev/null 2>&1; then
+  app=lab
+  args+=("--ServerApp.root_dir=$RNNGO_ROOT/notebooks" "--ServerApp.token=$JUPYTER_TOKEN")
+  [ "$browser" = 1 ] || args+=(--no-browser)
+else
+  app=notebook
+  args+=("--notebook-dir=$RNNGO_ROOT/notebooks" "--NotebookApp.token=$JUPYTER_TOKEN")
+  [ "$browser" = 1 ] || args+=(--no-browser)
+fi
+
+say "starting Jupyter ($app) on notebooks/ with the GoNB kernel"
+say "open: http://127.0.0.1:$port/?token=$JUPYTER_TOKEN"
+exec jupyter "$app" "${args[@]}"

@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# One idempotent set-up step, used by run.sh, test.sh, export.sh, .ci/run and
+# docker/Dockerfile. Safe to run again: what is already there is kept.
+#
+#   scripts/setup.sh [--pytorch] [--no-gopls]
+#
+# 1. Jupyter (Notebook or JupyterLab, nbconvert, nbclient):
+#    use what is installed; else a virtualenv in .tools/venv from
+#    requirements-dev.txt where pip can reach its index; else, as root on
+#    Debian/Ubuntu, the distribution's packages. Otherwise it says what to install.
+# 2. GoNB (built from go.mod, so always the pinned v0.11.1), goimports and,
+#    optionally, gopls into .tools/bin.
+# 3. The GoNB kernel registered in .tools/jupyter/kernels/gonb, which the
+#    scripts put on JUPYTER_PATH; the user's own Jupyter directories are not touched.
+# --pytorch also provides PyTorch and NumPy (for the reference fixtures and the
+# side-by-side benchmarks): the Debian packages as root, or the virtualenv.
+set -euo pipefail
+# shellcheck source=scripts/env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+
+want_pytorch=0
+want_gopls=1
+for arg in "$@"; do
+  case "$arg" in
+    --pytorch) want_pytorch=1 ;;
+    --no-gopls) want_gopls=0 ;;
+    -h|--help) sed -n '2,18p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    *) die "setup.sh: unknown option $arg (known: --pytorch, --no-gopls)" ;;
+  esac
+done
+
+# ---------------------------------------------------------------- Go
+command -v go >/dev/null || die "Go is not installed: get Go 1.24 or newer from https://go.dev/dl/ and put it on PATH."
+
+# ---------------------------------------------------------------- Jupyter
+# interpreter_of prints the Python interpreter a console script runs with.
+interpreter_of() {
+  local script shebang
+  script="$(command -v "$1")" || return 1
+  shebang="$(head -1 "$script")"
+  case "$shebang" in
+    '#!'*/env\ *) echo "${shebang##* }" ;;
+    '#!'*) shebang="${shebang#\#!}"; echo "${shebang%% *}" ;;
+    *) return 1 ;;
+  esac
+}
+
+jupyter_ready() {
+  command -v jupyter >/dev/null 2>&1 || return 1
+  jupyter nbconvert --version >/dev/null 2>&1 || return 1
+  jupyter lab --version >/dev/null 2>&1 || jupyter notebook --version >/dev/null 2>&1 || return 1
+  local py
+  py="$(interpreter_of jupyter-nbconvert 2>/dev/null || interpreter_of jupyter)" || return 1
+  "$py" -c 'import nbclient, nbformat' >/dev/null 2>&1
+}
+
+pip_index_reachable() {
+  command -v python3 >/dev/null 2>&1 || return 1
+  python3 -m venv --help >/dev/null 2>&1 || return 1
+  timeout 30 python3 -m pip download --no-deps --no-cache-dir --retries 0 --timeout 8 \
+    -d "$(mktemp -d)" 'pip>=20' >/dev/null 2>&1
+}
+
+is_debian_root() {
+  [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1
+}
+
+apt_install() {
+  say "installing Debian packages: $*"
+  export DEBIAN_FRONTEND=noninteractive
+  if [ ! -f "$RNNGO_TOOLS/.apt-updated" ] || [ -n "$(find "$RNNGO_TOOLS/.apt-updated" -mmin +1440 2>/dev/null)" ]; then
+    apt-get update -qq >&2
+    mkdir -p "$RNNGO_TOOLS" && touch "$RNNGO_TOOLS/.apt-updated"
+  fi
+  apt-get install -y -qq --no-install-recommends "$@" >&2
+}
+
+venv_install() {
+  say "creating a virtualenv in $RNNGO_VENV from requirements-dev.txt"
+  [ -x "$RNNGO_VENV/bin/python" ] || python3 -m venv "$RNNGO_VENV"
+  "$RNNGO_VENV/bin/python" -m pip install -q --upgrade pip >&2
+  # Jupyter only: the NumPy/PyTorch lines are for --pytorch.
+  grep -v -E '^(torch|numpy)' "$RNNGO_ROOT/requirements-dev.txt" > "$RNNGO_TOOLS/requirements-jupyter.txt"
+  "$RNNGO_VENV/bin/python" -m pip install -q -r "$RNNGO_TOOLS/requirements-jupyter.txt" >&2
+  PATH="$RNNGO_VENV/bin:$PATH"
+}
+
+if jupyter_ready; then
+  say "Jupyter: using $(command -v jupyter)"
+elif pip_index_reachable; then
+  venv_install
+elif is_debian_root; then
+  apt_install jupyter-notebook jupyter-nbconvert python3-nbclient python3-ipykernel
+else
+  die "Jupyter is missing and could not be installed here. Install one of:
+  - pip:    python3 -m pip install -r $RNNGO_ROOT/requirements-dev.txt
+  - Debian: sudo apt-get install jupyter-notebook jupyter-nbconvert python3-nbclient
+then run this command again."
+fi
+jupyter_ready || die "Jupyter was installed but 'jupyter nbconvert' with nbclient still does not work; see the messages above."
+
+# ---------------------------------------------------------------- PyTorch (optional)
+torch_python() {
+  local py
+  for py in "$RNNGO_VENV/bin/python" /usr/bin/python3 python3; do
+    if command -v "$py" >/dev/null 2>&1 && "$py" -c 'import torch, numpy' >/dev/null 2>&1; then
+      command -v "$py"
+      return 0
+    fi
+  done
+  return 1
+}
+if [ "$want_pytorch" = 1 ]; then
+  if py="$(torch_python)"; then
+    say "PyTorch: using $py"
+  elif is_debian_root; then
+    apt_install python3-torch python3-numpy
+  elif [ -x "$RNNGO_VENV/bin/python" ] && pip_index_reachable; then
+    "$RNNGO_VENV/bin/python" -m pip install -q -r "$RNNGO_ROOT/requirements-dev.txt" >&2
+  else
+    say "PyTorch is not installed (optional: it regenerates the reference fixtures and runs the side-by-side benchmarks)."
+  fi
+fi
+
+# ---------------------------------------------------------------- Go tools
+# Rebuilt only when go.mod/go.sum or the Go version change.
+mkdir -p "$RNNGO_BIN"
+stamp="$RNNGO_TOOLS/.go-tools-stamp"
+want_stamp="$(cd "$RNNGO_ROOT" && { go version; cat go.mod go.sum; } | cksum)"
+if [ ! -x "$RNNGO_BIN/gonb" ] || [ ! -x "$RNNGO_BIN/goimports" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want_stamp" ]; then
+  say "building gonb and goimports (versions pinned in go.mod) into $RNNGO_BIN"
+  (cd "$RNNGO_ROOT" && go build -o "$RNNGO_BIN/" github.com/janpfeifer/gonb golang.org/x/tools/cmd/goimports)
+  echo "$want_stamp" > "$stamp"
+fi
+if [ "$want_gopls" = 1 ] && [ ! -x "$RNNGO_BIN/gopls" ]; then
+  # Optional: completion and hover in notebooks. v0.23.0 is the newest that builds with Go 1.26.
+  say "building gopls v0.23.0 (optional) into $RNNGO_BIN"
+  if ! (cd "$RNNGO_TOOLS" && GOFLAGS=-mod=mod GOBIN="$RNNGO_BIN" go install golang.org/x/tools/gopls@v0.23.0 >&2); then
+    say "gopls did not build with $(go version); notebooks work without it (no completion)."
+  fi
+fi
+
+# ---------------------------------------------------------------- the GoNB kernel
+kernel_dir="$RNNGO_KERNELS/kernels/gonb"
+mkdir -p "$kernel_dir"
+if [ ! -f "$kernel_dir/logo-svg.svg" ]; then
+  # gonb --install writes its kernel.json and logo into JUPYTER_DATA_DIR; we
+  # point that at our own directory and then replace kernel.json below.
+  JUPYTER_DATA_DIR="$RNNGO_KERNELS" "$RNNGO_BIN/gonb" --install --force_deps >/dev/null 2>&1 ||
+    say "gonb --install failed; writing the kernel spec by hand"
+fi
+cat > "$kernel_dir/kernel.json" <<JSON
+{
+  "argv": ["$RNNGO_ROOT/scripts/gonb-kernel", "--kernel", "{connection_file}"],
+  "display_name": "Go (gonb)",
+  "language": "go",
+  "interrupt_mode": "message",
+  "env": {}
+}
+JSON
+say "GoNB kernel registered in $kernel_dir"

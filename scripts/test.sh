@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# README command 2: set up if needed, then run every test.
+#
+#   scripts/test.sh
+#
+# 1. gofmt check, 2. go vet ./..., 3. go test ./... — which includes executing
+# every notebook headless from a clean GoNB kernel and checking its key
+# outputs (notebooks/notebooks_test.go), and, where PyTorch is installed,
+# regenerating the PyTorch reference fixtures and comparing them with the
+# committed ones — 4. the browser test where Chromium is available.
+# Jupyter runs with its own config/data/runtime directories under .tools/, so a
+# user's Jupyter set-up is neither read nor changed.
+set -euo pipefail
+# shellcheck source=scripts/env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$RNNGO_ROOT"
+
+"$RNNGO_ROOT/scripts/setup.sh" --pytorch
+isolate_jupyter
+export RNNGO_REQUIRE_NOTEBOOKS=1
+
+say "gofmt"
+mapfile -t gofiles < <(git ls-files --cached --others --exclude-standard '*.go' 2>/dev/null ||
+  find . -name '*.go' -not -path './.tools/*' -not -path './build/*')
+unformatted=""
+[ ${#gofiles[@]} -eq 0 ] || unformatted="$(gofmt -l "${gofiles[@]}")"
+[ -z "$unformatted" ] || die "gofmt would change these files (run gofmt -w):
+$unformatted"
+
+say "go vet ./..."
+go vet ./...
+
+say "go test ./... (notebooks included)"
+go test -count=1 -timeout 60m ./...
+
+say "all tests passed"
