@@ -1,0 +1,52 @@
+// Package rnn provides simple recurrent layers for GoMLX with PyTorch's
+// semantics, names, shapes, defaults and numbers: what torch.nn.RNNCell,
+// torch.nn.RNN, torch.nn.Linear and torch.nn.Embedding compute, digit for
+// digit (checked against fixtures written by real PyTorch 1.13, see
+// tools/pytorch/gen_rnn_fixtures.py).
+//
+// A simple recurrent network (SRN, Elman 1990 [1]) keeps one hidden state and
+// updates it at every step of a sequence:
+//
+//	h_t = tanh(x_t · W_ihᵀ + b_ih + h_{t-1} · W_hhᵀ + b_hh)
+//
+// The layers, PyTorch's name beside ours:
+//
+//	nn.RNNCell(input_size, hidden_size, bias, nonlinearity)    NewCell(ctx, I, H).Bias(b).Nonlinearity(n).Done()
+//	nn.RNN(input_size, hidden_size, num_layers, nonlinearity,  New(ctx, I, H).NumLayers(k).Nonlinearity(n)
+//	       bias, batch_first, dropout, bidirectional)            .Bias(b).BatchFirst(f).Dropout(p).Bidirectional(d).Done()
+//	nn.Linear(in_features, out_features, bias)                 NewLinear(ctx, in, out).Bias(b).Done()
+//	nn.Embedding(num_embeddings, embedding_dim)                NewEmbedding(ctx, n, dim).Done()
+//	module(x, h)                                               layer.Forward(x, h) inside a GoMLX graph function
+//	module.named_parameters()                                  layer.NamedParameters()
+//	nn.init.ones_/zeros_/constant_/uniform_                    Parameter.Ones/Zeros/Constant/Uniform
+//	model.load_state_dict(torch.load(...))                     LoadStateDict(ctx, "model.npz")
+//
+// Configuration is GoMLX's builder style: New… returns the layer to
+// configure, Done validates it (returning an error that says what was
+// expected and what was got) and creates its parameters as context variables
+// in the given scope, under PyTorch's names ("weight_ih_l0", …). Forward is
+// then called inside a graph function, any number of times; it panics on bad
+// shapes with such an error, which GoMLX's Exec returns to the caller.
+//
+// Training works with train.Trainer and any loss. Gradients of the recurrent
+// layers are, by default, hand-derived backpropagation through time written
+// with matrix products (∂W = Σ_t δ_tᵀ·h_{t-1}: one product a step, three for
+// the sequence), wired into GoMLX's autodiff with its custom-gradient hook;
+// GoMLX's own differentiation of the same graph (CustomGradient(false)) gives
+// the same numbers but is several times slower on the pure-Go backend, which
+// differentiates a matrix product as a broadcast multiply and a reduction.
+// No tensor that needs a gradient is ever sliced: the pure-Go backend has no
+// Pad operation, so Slice has no gradient there.
+//
+// Limits, stated plainly: the graph is unrolled, so its size is O(L) in the
+// sequence length and a graph is compiled per input shape; there is no LSTM
+// or GRU, no packed/ragged sequences, and the random initialisation follows
+// PyTorch's distributions but not its random numbers (use LoadStateDict to
+// start from PyTorch's exact weights).
+//
+// The file reference.go has the from-scratch version: the same network in
+// plain Go float64 with explicit weight matrices (SRN), as the homework's
+// NumPy code writes it.
+//
+// [1] J. L. Elman, "Finding Structure in Time", Cognitive Science 14, 1990.
+package rnn

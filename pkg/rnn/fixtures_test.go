@@ -1,0 +1,324 @@
+package rnn
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
+	"github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/gomlx/pkg/core/tensors/numpy"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+
+	"github.com/nndl-hw9/rnngo/pkg/backend"
+)
+
+const fixturesDir = "testdata/fixtures"
+
+// fixtureCase is one entry of testdata/fixtures/cases.json, written by
+// tools/pytorch/gen_rnn_fixtures.py.
+type fixtureCase struct {
+	Name          string   `json:"name"`
+	Kind          string   `json:"kind"` // rnn, cell or linear
+	InputSize     int      `json:"input_size"`
+	Hidden        int      `json:"hidden"`
+	SeqLen        int      `json:"seq_len"`
+	Batch         int      `json:"batch"`
+	NumLayers     int      `json:"num_layers"`
+	Nonlinearity  string   `json:"nonlinearity"`
+	Bias          bool     `json:"bias"`
+	BatchFirst    bool     `json:"batch_first"`
+	Bidirectional bool     `json:"bidirectional"`
+	Unbatched     bool     `json:"unbatched"`
+	H0            bool     `json:"h0"`
+	DType         string   `json:"dtype"`
+	ParamNames    []string `json:"param_names"`
+}
+
+func (c fixtureCase) dtype() dtypes.DType {
+	if c.DType == "float64" {
+		return dtypes.Float64
+	}
+	return dtypes.Float32
+}
+
+// tolerance for comparisons with PyTorch: 1e-5 in float32, 1e-10 in float64,
+// relative to the magnitude of the value when it is above 1.
+func (c fixtureCase) tolerance() float64 {
+	if c.DType == "float64" {
+		return 1e-10
+	}
+	return 1e-5
+}
+
+func loadCases(t *testing.T, dir string) []fixtureCase {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "cases.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var index struct {
+		Cases []fixtureCase `json:"cases"`
+	}
+	if err := json.Unmarshal(data, &index); err != nil {
+		t.Fatal(err)
+	}
+	if len(index.Cases) == 0 {
+		t.Fatalf("no cases in %s/cases.json", dir)
+	}
+	return index.Cases
+}
+
+func loadNpz(t *testing.T, path string) map[string]*tensors.Tensor {
+	t.Helper()
+	m, err := numpy.FromNpzFile(path)
+	if err != nil {
+		t.Fatalf("reading %s: %v", path, err)
+	}
+	return m
+}
+
+// layerResult is what runFixtureCase computes: the layer's outputs and the
+// gradients of the fixture's loss, under the fixture's key names.
+type layerResult map[string][]float64
+
+// runFixtureCase builds the case's layer with the fixture's parameters and
+// computes out, h_n and the gradients of loss = Σ out·w_out + Σ h_n·w_hn with
+// respect to every parameter, x and h0.
+func runFixtureCase(t *testing.T, c fixtureCase, arrays map[string]*tensors.Tensor, custom bool) layerResult {
+	t.Helper()
+	ctx := context.New()
+	layerCtx := ctx.In("layer")
+	dtype := c.dtype()
+	var params []Parameter
+	var forward func(x, h0 *graph.Node) (out, hn *graph.Node)
+	switch c.Kind {
+	case "rnn":
+		m, err := New(layerCtx, c.InputSize, c.Hidden).NumLayers(c.NumLayers).Nonlinearity(c.Nonlinearity).
+			Bias(c.Bias).BatchFirst(c.BatchFirst).Bidirectional(c.Bidirectional).DType(dtype).
+			CustomGradient(custom).Done()
+		if err != nil {
+			t.Fatal(err)
+		}
+		params, forward = m.NamedParameters(), m.Forward
+	case "cell":
+		m, err := NewCell(layerCtx, c.InputSize, c.Hidden).Nonlinearity(c.Nonlinearity).Bias(c.Bias).
+			DType(dtype).CustomGradient(custom).Done()
+		if err != nil {
+			t.Fatal(err)
+		}
+		params = m.NamedParameters()
+		forward = func(x, h0 *graph.Node) (*graph.Node, *graph.Node) { return m.Forward(x, h0), nil }
+	case "linear":
+		m, err := NewLinear(layerCtx, c.InputSize, c.Hidden).Bias(c.Bias).DType(dtype).CustomGradient(custom).Done()
+		if err != nil {
+			t.Fatal(err)
+		}
+		params = m.NamedParameters()
+		forward = func(x, _ *graph.Node) (*graph.Node, *graph.Node) { return m.Forward(x), nil }
+	default:
+		t.Fatalf("unknown kind %q", c.Kind)
+	}
+
+	// The order of named parameters must be PyTorch's.
+	var names []string
+	for _, p := range params {
+		names = append(names, p.Name)
+	}
+	if strings.Join(names, ",") != strings.Join(c.ParamNames, ",") {
+		t.Fatalf("named parameters %v, PyTorch has %v", names, c.ParamNames)
+	}
+	sd := map[string]*tensors.Tensor{}
+	for _, n := range c.ParamNames {
+		sd[n] = arrays["param."+n]
+	}
+	if err := SetStateDict(layerCtx, sd); err != nil {
+		t.Fatal(err)
+	}
+
+	// Inputs as (non-trainable) variables, so that their gradients are computed.
+	dataCtx := ctx.In("data").Checked(false)
+	xVar := dataCtx.VariableWithValue("x", arrays["x"]).SetTrainable(false)
+	var h0Var *context.Variable
+	if c.H0 {
+		h0Var = dataCtx.VariableWithValue("h0", arrays["h0"]).SetTrainable(false)
+	}
+	keys := []string{"out"}
+	if c.Kind == "rnn" {
+		keys = append(keys, "h_n")
+	}
+	for _, n := range c.ParamNames {
+		keys = append(keys, "grad."+n)
+	}
+	keys = append(keys, "grad.x")
+	if c.H0 {
+		keys = append(keys, "grad.h0")
+	}
+
+	exec, err := context.NewExec(backend.MustGet(), ctx, func(ctx *context.Context, g *graph.Graph) []*graph.Node {
+		x := xVar.ValueGraph(g)
+		var h0 *graph.Node
+		if h0Var != nil {
+			h0 = h0Var.ValueGraph(g)
+		}
+		out, hn := forward(x, h0)
+		loss := graph.ReduceAllSum(graph.Mul(out, graph.Const(g, arrays["w_out"])))
+		results := []*graph.Node{out}
+		if hn != nil {
+			loss = graph.Add(loss, graph.ReduceAllSum(graph.Mul(hn, graph.Const(g, arrays["w_hn"]))))
+			results = append(results, hn)
+		}
+		wrt := make([]*graph.Node, 0, len(params)+2)
+		for _, p := range params {
+			wrt = append(wrt, p.Variable.ValueGraph(g))
+		}
+		wrt = append(wrt, x)
+		if h0 != nil {
+			wrt = append(wrt, h0)
+		}
+		return append(results, graph.Gradient(loss, wrt...)...)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	outputs, err := exec.Exec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(outputs) != len(keys) {
+		t.Fatalf("got %d outputs, want %d (%v)", len(outputs), len(keys), keys)
+	}
+	res := layerResult{}
+	for i, k := range keys {
+		want := arrays[k].Shape().Dimensions
+		if got := outputs[i].Shape().Dimensions; !equalDims(got, want) {
+			t.Errorf("%s: shape %v, PyTorch has %v", k, got, want)
+		}
+		res[k] = Float64s(outputs[i])
+	}
+	return res
+}
+
+// maxRelDiff is max |a-b| / max(1, |b|).
+func maxRelDiff(a, b []float64) float64 {
+	if len(a) != len(b) {
+		return math.Inf(1)
+	}
+	worst := 0.0
+	for i := range a {
+		d := math.Abs(a[i]-b[i]) / math.Max(1, math.Abs(b[i]))
+		if d > worst || math.IsNaN(d) {
+			worst = d
+		}
+	}
+	return worst
+}
+
+// TestParityWithPyTorch compares outputs and gradients with what real
+// PyTorch computed, for the whole fixture grid, with the custom BPTT
+// gradients and with GoMLX's autodiff.
+func TestParityWithPyTorch(t *testing.T) {
+	for _, c := range loadCases(t, fixturesDir) {
+		arrays := loadNpz(t, filepath.Join(fixturesDir, c.Name+".npz"))
+		for _, custom := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%s/custom=%v", c.Name, custom), func(t *testing.T) {
+				res := runFixtureCase(t, c, arrays, custom)
+				keys := make([]string, 0, len(res))
+				for k := range res {
+					keys = append(keys, k)
+				}
+				sort.Strings(keys)
+				for _, k := range keys {
+					if d := maxRelDiff(res[k], Float64s(arrays[k])); d > c.tolerance() {
+						t.Errorf("%s differs from PyTorch by %.3g (tolerance %g)", k, d, c.tolerance())
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestCustomGradientMatchesAutodiff checks the hand-derived BPTT against
+// GoMLX's own differentiation of the same forward graph, in float64.
+func TestCustomGradientMatchesAutodiff(t *testing.T) {
+	for _, c := range loadCases(t, fixturesDir) {
+		if c.DType != "float64" {
+			continue
+		}
+		t.Run(c.Name, func(t *testing.T) {
+			arrays := loadNpz(t, filepath.Join(fixturesDir, c.Name+".npz"))
+			custom := runFixtureCase(t, c, arrays, true)
+			auto := runFixtureCase(t, c, arrays, false)
+			for k, v := range auto {
+				if d := maxRelDiff(custom[k], v); d > 1e-12 {
+					t.Errorf("%s: custom gradient differs from autodiff by %.3g", k, d)
+				}
+			}
+		})
+	}
+}
+
+// pythonWithTorch finds a Python interpreter that can import torch and numpy.
+func pythonWithTorch() string {
+	candidates := []string{os.Getenv("RNNGO_PYTHON"), "/usr/bin/python3", "../../.tools/venv/bin/python", "python3"}
+	for _, py := range candidates {
+		if py == "" {
+			continue
+		}
+		if err := exec.Command(py, "-c", "import torch, numpy").Run(); err == nil {
+			return py
+		}
+	}
+	return ""
+}
+
+// TestFixturesAreRealPyTorch regenerates the fixtures with PyTorch, where it
+// is installed, and fails if any array differs from the committed ones: the
+// numbers the tests compare with really are PyTorch's.
+func TestFixturesAreRealPyTorch(t *testing.T) {
+	py := pythonWithTorch()
+	if py == "" {
+		if os.Getenv("RNNGO_REQUIRE_PYTORCH") == "1" {
+			t.Fatal("PyTorch required (RNNGO_REQUIRE_PYTORCH=1) but no python with torch and numpy found")
+		}
+		t.Skip("PyTorch is not installed: fixtures not regenerated (scripts/setup.sh --pytorch installs it)")
+	}
+	dir := t.TempDir()
+	srn := filepath.Join(dir, "srn-random.npz")
+	out, err := exec.Command(py, "../../tools/pytorch/gen_rnn_fixtures.py", dir, "--srn", srn).CombinedOutput()
+	if err != nil {
+		t.Fatalf("generator failed: %v\n%s", err, out)
+	}
+	t.Logf("%s", strings.TrimSpace(string(out)))
+	compare := func(committed, regenerated string) {
+		a, b := loadNpz(t, committed), loadNpz(t, regenerated)
+		if len(a) != len(b) {
+			t.Errorf("%s: %d arrays committed, %d regenerated", committed, len(a), len(b))
+		}
+		for k, ta := range a {
+			tb, ok := b[k]
+			if !ok {
+				t.Errorf("%s: %s not regenerated", committed, k)
+				continue
+			}
+			if !equalDims(ta.Shape().Dimensions, tb.Shape().Dimensions) || ta.DType() != tb.DType() {
+				t.Errorf("%s: %s shape %s committed, %s regenerated", committed, k, ta.Shape(), tb.Shape())
+				continue
+			}
+			if d := maxRelDiff(Float64s(ta), Float64s(tb)); d > 1e-6 {
+				t.Errorf("%s: %s differs from regenerated PyTorch values by %.3g", committed, k, d)
+			}
+		}
+	}
+	for _, c := range loadCases(t, fixturesDir) {
+		compare(filepath.Join(fixturesDir, c.Name+".npz"), filepath.Join(dir, c.Name+".npz"))
+	}
+	compare("../../notebooks/data/srn-random.npz", srn)
+}

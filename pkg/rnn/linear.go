@@ -1,0 +1,232 @@
+package rnn
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
+	"github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/gomlx/gomlx/pkg/ml/context/initializers"
+)
+
+// Linear is torch.nn.Linear(in_features, out_features, bias=True):
+// y = x · Wᵀ + b, with weight [out, in] and bias [out], both initialised from
+// U(-1/√in, 1/√in) as in PyTorch (kaiming_uniform with a=√5 comes to that).
+// They are context variables in ctx's scope, named "weight" and "bias".
+//
+//	fc, err := rnn.NewLinear(ctx.In("fc"), 8, 4).Done()
+//	logits := fc.Forward(h) // [..., 8] → [..., 4]
+type Linear struct {
+	ctx                 *context.Context
+	inFeatures, outFeat int
+	bias                bool
+	dtype               dtypes.DType
+	customGradient      bool
+	done                bool
+	err                 error
+	params              []Parameter
+}
+
+// NewLinear starts the configuration of a Linear layer. Defaults: Bias true,
+// DType Float32, CustomGradient true.
+func NewLinear(ctx *context.Context, inFeatures, outFeatures int) *Linear {
+	l := &Linear{ctx: ctx, inFeatures: inFeatures, outFeat: outFeatures, bias: true, dtype: dtypes.Float32, customGradient: true}
+	if ctx == nil {
+		l.err = errors.New("rnn.NewLinear: ctx is nil")
+	}
+	return l
+}
+
+func (l *Linear) set(what string, fn func()) *Linear {
+	if l.done && l.err == nil {
+		l.err = fmt.Errorf("rnn.Linear.%s called after Done", what)
+		return l
+	}
+	fn()
+	return l
+}
+
+// Bias sets whether to add the bias (default true).
+func (l *Linear) Bias(bias bool) *Linear { return l.set("Bias", func() { l.bias = bias }) }
+
+// DType sets the parameters' dtype: Float32 (default) or Float64.
+func (l *Linear) DType(dtype dtypes.DType) *Linear { return l.set("DType", func() { l.dtype = dtype }) }
+
+// CustomGradient chooses between gradients written as matrix products
+// (true, default: ∂x = g·W, ∂W = gᵀ·x) and GoMLX's differentiation of the
+// forward product (false). Both give the same numbers. With true, no gradient
+// is computed for an input that is a graph input (not a variable) or a
+// constant; use false to differentiate with respect to data.
+func (l *Linear) CustomGradient(custom bool) *Linear {
+	return l.set("CustomGradient", func() { l.customGradient = custom })
+}
+
+// Done validates the configuration and creates (or finds) the parameters.
+func (l *Linear) Done() (*Linear, error) {
+	if l.err != nil {
+		return nil, l.err
+	}
+	if l.done {
+		return l, nil
+	}
+	switch {
+	case l.inFeatures <= 0:
+		return nil, fmt.Errorf("rnn.NewLinear: in_features must be positive, got %d", l.inFeatures)
+	case l.outFeat <= 0:
+		return nil, fmt.Errorf("rnn.NewLinear: out_features must be positive, got %d", l.outFeat)
+	case l.dtype != dtypes.Float32 && l.dtype != dtypes.Float64:
+		return nil, fmt.Errorf("rnn.NewLinear: dtype must be Float32 or Float64, got %s", l.dtype)
+	}
+	specs := []paramSpec{{"weight", []int{l.outFeat, l.inFeatures}}}
+	if l.bias {
+		specs = append(specs, paramSpec{"bias", []int{l.outFeat}})
+	}
+	params, err := createParams(l.ctx, specs, l.dtype, uniformInit(l.ctx, invSqrt(l.inFeatures)))
+	if err != nil {
+		return nil, err
+	}
+	l.params = params
+	l.done = true
+	return l, nil
+}
+
+// NamedParameters returns weight then bias (without Bias(false)).
+func (l *Linear) NamedParameters() []Parameter { return l.params }
+
+// Weight is the [out, in] weight parameter.
+func (l *Linear) Weight() Parameter { return l.params[0] }
+
+// BiasParam is the [out] bias parameter; it panics without a bias.
+func (l *Linear) BiasParam() Parameter {
+	if !l.bias {
+		panicf("rnn.Linear has no bias (Bias(false))")
+	}
+	return l.params[1]
+}
+
+// Forward computes x · Wᵀ + b for x [..., in] (any number of leading axes),
+// returning [..., out].
+func (l *Linear) Forward(x *graph.Node) *graph.Node {
+	if !l.done {
+		panicf("rnn.Linear.Forward called before Done")
+	}
+	switch {
+	case x.Rank() == 0:
+		panicf("rnn.Linear: input must have at least one axis [..., %d], got a scalar", l.inFeatures)
+	case x.Shape().Dim(-1) != l.inFeatures:
+		panicf("rnn.Linear: input features: expected %d, got %d (input shape %v)", l.inFeatures, x.Shape().Dim(-1), x.Shape().Dimensions)
+	case x.DType() != l.dtype:
+		panicf("rnn.Linear: input dtype: expected %s, got %s", l.dtype, x.DType())
+	}
+	g := x.Graph()
+	outDims := append(append([]int{}, x.Shape().Dimensions[:x.Rank()-1]...), l.outFeat)
+	x2d := graph.Reshape(x, x.Shape().Size()/l.inFeatures, l.inFeatures)
+	w := l.params[0].Variable.ValueGraph(g)
+	var b *graph.Node
+	if l.bias {
+		b = l.params[1].Variable.ValueGraph(g)
+	}
+	forward := func(in []*graph.Node) []*graph.Node {
+		y := matmulT(in[0], in[1])
+		if in[2] != nil {
+			y = graph.Add(y, graph.ExpandAxes(in[2], 0))
+		}
+		return []*graph.Node{y}
+	}
+	var y *graph.Node
+	if l.customGradient {
+		needGrad := []bool{mayNeedGradient(x2d), true, b != nil}
+		y = withCustomGradient([]*graph.Node{x2d, w, b}, needGrad, forward, func(in, _, v []*graph.Node) []*graph.Node {
+			grads := make([]*graph.Node, 3)
+			if needGrad[0] {
+				grads[0] = matmulT(v[0], graph.Transpose(in[1], 0, 1)) // g · W
+			}
+			grads[1] = matmulTN(v[0], in[0]) // gᵀ · x
+			if in[2] != nil {
+				grads[2] = graph.ReduceSum(v[0], 0)
+			}
+			return grads
+		})[0]
+	} else {
+		y = forward([]*graph.Node{x2d, w, b})[0]
+	}
+	return graph.Reshape(y, outDims...)
+}
+
+// Embedding is torch.nn.Embedding(num_embeddings, embedding_dim): a lookup
+// table weight [num_embeddings, embedding_dim] initialised from N(0, 1) as in
+// PyTorch, a context variable named "weight" in ctx's scope.
+//
+//	emb, err := rnn.NewEmbedding(ctx.In("emb"), 4, 10).Done()
+//	e := emb.Forward(indices) // int indices [...] → [..., 10]
+type Embedding struct {
+	ctx      *context.Context
+	num, dim int
+	dtype    dtypes.DType
+	done     bool
+	err      error
+	params   []Parameter
+}
+
+// NewEmbedding starts the configuration of an Embedding. Default DType Float32.
+func NewEmbedding(ctx *context.Context, numEmbeddings, embeddingDim int) *Embedding {
+	e := &Embedding{ctx: ctx, num: numEmbeddings, dim: embeddingDim, dtype: dtypes.Float32}
+	if ctx == nil {
+		e.err = errors.New("rnn.NewEmbedding: ctx is nil")
+	}
+	return e
+}
+
+// DType sets the weight's dtype: Float32 (default) or Float64.
+func (e *Embedding) DType(dtype dtypes.DType) *Embedding {
+	if e.done && e.err == nil {
+		e.err = errors.New("rnn.Embedding.DType called after Done")
+		return e
+	}
+	e.dtype = dtype
+	return e
+}
+
+// Done validates the configuration and creates (or finds) the weight.
+func (e *Embedding) Done() (*Embedding, error) {
+	if e.err != nil {
+		return nil, e.err
+	}
+	if e.done {
+		return e, nil
+	}
+	switch {
+	case e.num <= 0:
+		return nil, fmt.Errorf("rnn.NewEmbedding: num_embeddings must be positive, got %d", e.num)
+	case e.dim <= 0:
+		return nil, fmt.Errorf("rnn.NewEmbedding: embedding_dim must be positive, got %d", e.dim)
+	case e.dtype != dtypes.Float32 && e.dtype != dtypes.Float64:
+		return nil, fmt.Errorf("rnn.NewEmbedding: dtype must be Float32 or Float64, got %s", e.dtype)
+	}
+	params, err := createParams(e.ctx, []paramSpec{{"weight", []int{e.num, e.dim}}}, e.dtype,
+		initializers.RandomNormalFn(e.ctx, 1))
+	if err != nil {
+		return nil, err
+	}
+	e.params = params
+	e.done = true
+	return e, nil
+}
+
+// NamedParameters returns the single parameter, weight.
+func (e *Embedding) NamedParameters() []Parameter { return e.params }
+
+// Forward looks up integer indices of any shape [...] and returns [..., dim].
+// Indices must lie in [0, num_embeddings): the graph cannot check values, so
+// check them on the host (seq2seq's vocabularies do).
+func (e *Embedding) Forward(indices *graph.Node) *graph.Node {
+	if !e.done {
+		panicf("rnn.Embedding.Forward called before Done")
+	}
+	if !indices.DType().IsInt() {
+		panicf("rnn.Embedding: indices must be integers, got %s", indices.DType())
+	}
+	w := e.params[0].Variable.ValueGraph(indices.Graph())
+	return graph.Gather(w, graph.ExpandAxes(indices, -1))
+}

@@ -1,0 +1,177 @@
+package rnn
+
+import (
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
+	"github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/core/shapes"
+)
+
+// Nonlinearity names accepted by Cell and RNN, as in PyTorch.
+const (
+	Tanh = "tanh" // the default
+	ReLU = "relu"
+)
+
+// dirWeights are the graph values of one direction of one layer:
+// wih [H, I], whh [H, H], and bih, bhh [H] (nil without bias).
+type dirWeights struct {
+	wih, whh, bih, bhh *graph.Node
+}
+
+// recurrence runs one direction of one layer of a simple RNN over a whole
+// sequence:
+//
+//	h_t = act(x_t · W_ihᵀ + b_ih + h_{t-1} · W_hhᵀ + b_hh)
+//
+// x is [L, N, I] (time-major), h0 is [N, H]. It returns hs [L, N, H] in time
+// order: hs[t] is the state after reading x[t] (for reverse, after reading
+// x[L-1] … x[t], PyTorch's convention).
+//
+// The input projection of all steps is one matrix product, with both biases
+// added once. With custom, the gradient is the hand-derived BPTT of
+// bpttBackward (one matrix product per step, then three for the whole
+// sequence); otherwise GoMLX differentiates the forward operations.
+func recurrence(x, h0 *graph.Node, w dirWeights, nonlinearity string, reverse, custom bool) *graph.Node {
+	if !custom {
+		return recurrenceForward(x, h0, w, nonlinearity, reverse, true, nil)
+	}
+	var steps []*graph.Node // forward's per-step states, in time order, shared with backward.
+	inputs := []*graph.Node{x, h0, w.wih, w.whh, w.bih, w.bhh}
+	needGrad := make([]bool, len(inputs))
+	for i, in := range inputs {
+		needGrad[i] = in != nil && (i >= 2 || mayNeedGradient(in))
+	}
+	forward := func(in []*graph.Node) []*graph.Node {
+		sw := dirWeights{wih: in[2], whh: in[3], bih: in[4], bhh: in[5]}
+		return []*graph.Node{recurrenceForward(in[0], in[1], sw, nonlinearity, reverse, false, &steps)}
+	}
+	backward := func(in, _, vOut []*graph.Node) []*graph.Node {
+		return bpttBackward(in, steps, vOut[0], nonlinearity, reverse, needGrad)
+	}
+	return withCustomGradient(inputs, needGrad, forward, backward)[0]
+}
+
+// recurrenceForward builds the forward recurrence. With differentiable set,
+// per-step slices of the input projection are taken with Gather (whose
+// gradient works on every backend) instead of Slice. If steps is not nil it
+// receives the per-step states [N, H] in time order.
+func recurrenceForward(x, h0 *graph.Node, w dirWeights, nonlinearity string, reverse, differentiable bool, steps *[]*graph.Node) *graph.Node {
+	// Mise en place.
+	g := x.Graph()
+	seqLen, batch, inputSize := x.Shape().Dim(0), x.Shape().Dim(1), x.Shape().Dim(2)
+	hidden := w.whh.Shape().Dim(0)
+
+	// One input projection for the whole sequence, both biases fused: [L, N, H].
+	proj := matmulT(graph.Reshape(x, seqLen*batch, inputSize), w.wih)
+	if w.bih != nil {
+		proj = graph.Add(proj, graph.ExpandAxes(graph.Add(w.bih, w.bhh), 0))
+	}
+	proj = graph.Reshape(proj, seqLen, batch, hidden)
+
+	states := make([]*graph.Node, seqLen)
+	h := h0
+	for k := range seqLen {
+		t := k
+		if reverse {
+			t = seqLen - 1 - k
+		}
+		var pt *graph.Node
+		if differentiable {
+			pt = graph.Gather(proj, graph.Const(g, []int32{int32(t)}))
+		} else {
+			pt = graph.Reshape(graph.Slice(proj, graph.AxisElem(t)), batch, hidden)
+		}
+		h = activate(graph.Add(pt, matmulT(h, w.whh)), nonlinearity)
+		states[t] = h
+	}
+	if steps != nil {
+		*steps = states
+	}
+	return graph.Stack(states, 0)
+}
+
+func activate(z *graph.Node, nonlinearity string) *graph.Node {
+	if nonlinearity == ReLU {
+		return graph.Max(z, graph.ZerosLike(z))
+	}
+	return graph.Tanh(z)
+}
+
+// activationGrad returns v · act'(z) given h = act(z): v·(1-h²) for tanh,
+// v where h > 0 for relu (PyTorch's convention at 0).
+func activationGrad(v, h *graph.Node, nonlinearity string) *graph.Node {
+	if nonlinearity == ReLU {
+		return graph.Where(graph.GreaterThan(h, graph.ZerosLike(h)), v, graph.ZerosLike(v))
+	}
+	return graph.Mul(v, graph.OneMinus(graph.Square(h)))
+}
+
+// bpttBackward is backpropagation through time for recurrence, written with
+// matrix products. in are the recurrence's inputs [x, h0, wih, whh, bih, bhh],
+// states the forward's per-step states in time order and vHs the gradient
+// with respect to its output hs [L, N, H]. It returns the gradients of the
+// inputs (nil where needGrad is false):
+//
+//	δ_t   = (∂L/∂h_t + δ_next · W_hh) ⊙ act'(z_t)      one [N,H]·[H,H] product a step
+//	∂W_ih = Σ_t δ_tᵀ x_t,   ∂W_hh = Σ_t δ_tᵀ h_{t-1},   ∂b_ih = ∂b_hh = Σ_t δ_t
+//	∂x_t  = δ_t · W_ih,     ∂h0 = δ_first · W_hh
+//
+// where the sums over t are single products over the stacked [L·N, ·] matrices.
+func bpttBackward(in, states []*graph.Node, vHs *graph.Node, nonlinearity string, reverse bool, needGrad []bool) []*graph.Node {
+	// Mise en place.
+	x, h0, wih, whh := in[0], in[1], in[2], in[3]
+	seqLen, batch, inputSize := x.Shape().Dim(0), x.Shape().Dim(1), x.Shape().Dim(2)
+	hidden := whh.Shape().Dim(0)
+	whhT := graph.Transpose(whh, 0, 1) // once per graph: δ·W_hh = DotGeneral(δ, W_hhᵀ) on the fast layout.
+
+	deltas := make([]*graph.Node, seqLen)
+	var carry *graph.Node // δ of the step processed after this one, times W_hh.
+	for k := seqLen - 1; k >= 0; k-- {
+		t := k
+		if reverse {
+			t = seqLen - 1 - k
+		}
+		gt := graph.Reshape(graph.Slice(vHs, graph.AxisElem(t)), batch, hidden)
+		if carry != nil {
+			gt = graph.Add(gt, carry)
+		}
+		delta := activationGrad(gt, states[t], nonlinearity)
+		deltas[t] = delta
+		if k > 0 || needGrad[1] {
+			carry = matmulT(delta, whhT)
+		}
+	}
+
+	// Previous state of each step, in time order.
+	prev := make([]*graph.Node, seqLen)
+	for t := range seqLen {
+		switch {
+		case !reverse && t > 0:
+			prev[t] = states[t-1]
+		case reverse && t < seqLen-1:
+			prev[t] = states[t+1]
+		default:
+			prev[t] = h0
+		}
+	}
+	delta2d := graph.Reshape(graph.Stack(deltas, 0), seqLen*batch, hidden)
+	grads := make([]*graph.Node, len(in))
+	if needGrad[0] {
+		grads[0] = graph.Reshape(matmulT(delta2d, graph.Transpose(wih, 0, 1)), seqLen, batch, inputSize)
+	}
+	if needGrad[1] {
+		grads[1] = carry
+	}
+	grads[2] = matmulTN(delta2d, graph.Reshape(x, seqLen*batch, inputSize))
+	grads[3] = matmulTN(delta2d, graph.Reshape(graph.Stack(prev, 0), seqLen*batch, hidden))
+	if in[4] != nil {
+		db := graph.ReduceSum(delta2d, 0)
+		grads[4], grads[5] = db, db
+	}
+	return grads
+}
+
+// zerosState is a [N, H] zero state of the given dtype.
+func zerosState(g *graph.Graph, dtype dtypes.DType, batch, hidden int) *graph.Node {
+	return graph.Zeros(g, shapes.Make(dtype, batch, hidden))
+}

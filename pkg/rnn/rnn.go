@@ -1,0 +1,293 @@
+package rnn
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
+	"github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/gomlx/gomlx/pkg/ml/layers"
+)
+
+// RNN is torch.nn.RNN(input_size, hidden_size, num_layers=1, nonlinearity='tanh',
+// bias=True, batch_first=False, dropout=0, bidirectional=False): a
+// multi-layer simple recurrent network over a whole sequence. For each layer
+// k and direction,
+//
+//	h_t = tanh(x_t · W_ih_lkᵀ + b_ih_lk + h_{t-1} · W_hh_lkᵀ + b_hh_lk)
+//
+// where the input of layer k > 0 is the output of layer k-1 (both directions
+// concatenated), with dropout in between while training.
+//
+// Parameters, in named_parameters() order, for each layer k then each
+// direction ("" then "_reverse"): weight_ih_l{k} [H, I] for k = 0 and
+// [H, D·H] above (D = 2 if bidirectional, else 1), weight_hh_l{k} [H, H],
+// bias_ih_l{k} [H], bias_hh_l{k} [H]; all initialised from U(-1/√H, 1/√H) as
+// in PyTorch. They are context variables in ctx's scope.
+//
+// The graph is unrolled: its size is O(L) in the sequence length L, and a
+// graph is built per input shape.
+//
+//	m, err := rnn.New(ctx.In("rnn"), 10, 8).NumLayers(2).BatchFirst(true).Done()
+//	…
+//	out, hN := m.Forward(x, nil) // x [N, L, 10] → out [N, L, 8], hN [2, N, 8]
+type RNN struct {
+	ctx                   *context.Context
+	inputSize, hiddenSize int
+	numLayers             int
+	nonlinearity          string
+	bias, batchFirst      bool
+	bidirectional         bool
+	dropout               float64
+	dtype                 dtypes.DType
+	customGradient        bool
+	done                  bool
+	err                   error
+	params                []Parameter
+}
+
+// New starts the configuration of an RNN with the given input and hidden
+// sizes, whose variables live in ctx's current scope. Defaults, as in
+// PyTorch: NumLayers 1, Nonlinearity "tanh", Bias true, BatchFirst false,
+// Dropout 0, Bidirectional false, DType Float32; plus CustomGradient true.
+func New(ctx *context.Context, inputSize, hiddenSize int) *RNN {
+	r := &RNN{ctx: ctx, inputSize: inputSize, hiddenSize: hiddenSize, numLayers: 1, nonlinearity: Tanh,
+		bias: true, dtype: dtypes.Float32, customGradient: true}
+	if ctx == nil {
+		r.err = errors.New("rnn.New: ctx is nil")
+	}
+	return r
+}
+
+func (r *RNN) set(what string, fn func()) *RNN {
+	if r.done && r.err == nil {
+		r.err = fmt.Errorf("rnn.RNN.%s called after Done", what)
+		return r
+	}
+	fn()
+	return r
+}
+
+// NumLayers sets the number of stacked layers (default 1).
+func (r *RNN) NumLayers(n int) *RNN { return r.set("NumLayers", func() { r.numLayers = n }) }
+
+// Nonlinearity sets the activation: "tanh" (default) or "relu".
+func (r *RNN) Nonlinearity(name string) *RNN {
+	return r.set("Nonlinearity", func() { r.nonlinearity = name })
+}
+
+// Bias sets whether to use the bias_ih/bias_hh parameters (default true).
+func (r *RNN) Bias(bias bool) *RNN { return r.set("Bias", func() { r.bias = bias }) }
+
+// BatchFirst makes the input and output [N, L, ·] instead of [L, N, ·]
+// (default false). As in PyTorch it never applies to h0 and h_n.
+func (r *RNN) BatchFirst(batchFirst bool) *RNN {
+	return r.set("BatchFirst", func() { r.batchFirst = batchFirst })
+}
+
+// Dropout sets the probability, in [0, 1), of zeroing an element of each
+// layer's output except the last layer's, while training only (default 0).
+func (r *RNN) Dropout(p float64) *RNN { return r.set("Dropout", func() { r.dropout = p }) }
+
+// Bidirectional adds a reverse direction to every layer (default false).
+func (r *RNN) Bidirectional(bidirectional bool) *RNN {
+	return r.set("Bidirectional", func() { r.bidirectional = bidirectional })
+}
+
+// DType sets the parameters' dtype: Float32 (default, as PyTorch) or Float64.
+func (r *RNN) DType(dtype dtypes.DType) *RNN { return r.set("DType", func() { r.dtype = dtype }) }
+
+// CustomGradient chooses how gradients are computed: true (default) uses
+// hand-derived backpropagation through time written with matrix products
+// (one product a step, then three for the whole sequence: several times
+// faster on the pure-Go backend); false lets GoMLX differentiate the forward
+// operations. Both give the same numbers. With true, no gradient is computed
+// for an input x that is a graph input (not a variable) or a constant, since
+// training never needs it; use false to differentiate with respect to data.
+func (r *RNN) CustomGradient(custom bool) *RNN {
+	return r.set("CustomGradient", func() { r.customGradient = custom })
+}
+
+// NumDirections is D: 2 if bidirectional, else 1.
+func (r *RNN) NumDirections() int {
+	if r.bidirectional {
+		return 2
+	}
+	return 1
+}
+
+// InputSize is I.
+func (r *RNN) InputSize() int { return r.inputSize }
+
+// HiddenSize is H.
+func (r *RNN) HiddenSize() int { return r.hiddenSize }
+
+// Done validates the configuration and creates (or finds) the parameters. It
+// may be called again (e.g. each time a graph function runs): it then
+// returns the same RNN.
+func (r *RNN) Done() (*RNN, error) {
+	if r.err != nil {
+		return nil, r.err
+	}
+	if r.done {
+		return r, nil
+	}
+	if err := validateSizes("rnn.New", r.inputSize, r.hiddenSize, r.nonlinearity, r.dtype); err != nil {
+		return nil, err
+	}
+	if r.numLayers <= 0 {
+		return nil, fmt.Errorf("rnn.New: num_layers must be positive, got %d", r.numLayers)
+	}
+	if !(r.dropout >= 0 && r.dropout < 1) {
+		return nil, fmt.Errorf("rnn.New: dropout should be a number in range [0, 1) representing the probability of an element being zeroed, got %g", r.dropout)
+	}
+	var specs []paramSpec
+	h := r.hiddenSize
+	for layer := range r.numLayers {
+		in := r.inputSize
+		if layer > 0 {
+			in = r.NumDirections() * h
+		}
+		for dir := range r.NumDirections() {
+			suffix := fmt.Sprintf("_l%d", layer)
+			if dir == 1 {
+				suffix += "_reverse"
+			}
+			specs = append(specs, paramSpec{"weight_ih" + suffix, []int{h, in}}, paramSpec{"weight_hh" + suffix, []int{h, h}})
+			if r.bias {
+				specs = append(specs, paramSpec{"bias_ih" + suffix, []int{h}}, paramSpec{"bias_hh" + suffix, []int{h}})
+			}
+		}
+	}
+	params, err := createParams(r.ctx, specs, r.dtype, uniformInit(r.ctx, invSqrt(h)))
+	if err != nil {
+		return nil, err
+	}
+	r.params = params
+	r.done = true
+	return r, nil
+}
+
+// NamedParameters returns the parameters in PyTorch's order (see RNN).
+func (r *RNN) NamedParameters() []Parameter { return r.params }
+
+// Forward runs the RNN over a whole sequence.
+//
+//   - x: [L, N, I], or [N, L, I] with BatchFirst, or unbatched [L, I].
+//   - h0: [D·num_layers, N, H] (unbatched: [D·num_layers, H]), or nil for
+//     zeros. BatchFirst does not apply to it.
+//
+// It returns output [L, N, D·H] ([N, L, D·H] with BatchFirst, [L, D·H]
+// unbatched): the last layer's state at every step, both directions
+// concatenated; and hN, shaped like h0: every layer's and direction's final
+// state, ordered layer by layer, forward before reverse. For one layer and
+// one direction, output[L-1] = hN[0].
+//
+// Wrong shapes panic with an error naming what was expected and what was
+// got; GoMLX's Exec returns it as an error.
+func (r *RNN) Forward(x, h0 *graph.Node) (output, hN *graph.Node) {
+	if !r.done {
+		panicf("rnn.RNN.Forward called before Done")
+	}
+	// Mise en place.
+	g := x.Graph()
+	numDirs := r.NumDirections()
+	numStates := numDirs * r.numLayers
+	hidden := r.hiddenSize
+	unbatched := x.Rank() == 2
+
+	switch {
+	case x.Rank() != 2 && x.Rank() != 3:
+		panicf("rnn.RNN: input must be 2-D [seq_len, input_size] (unbatched) or 3-D %s, got %d-D %v",
+			r.layout(), x.Rank(), x.Shape().Dimensions)
+	case x.Shape().Dim(-1) != r.inputSize:
+		panicf("rnn.RNN: input size: expected %d, got %d (input shape %v)", r.inputSize, x.Shape().Dim(-1), x.Shape().Dimensions)
+	case x.DType() != r.dtype:
+		panicf("rnn.RNN: input dtype: expected %s, got %s", r.dtype, x.DType())
+	}
+	if unbatched {
+		x = graph.ExpandAxes(x, 1) // [L, 1, I]
+	} else if r.batchFirst {
+		x = graph.Transpose(x, 0, 1) // [L, N, I]
+	}
+	seqLen, batch := x.Shape().Dim(0), x.Shape().Dim(1)
+	if seqLen == 0 || batch == 0 {
+		panicf("rnn.RNN: empty input %v: the sequence length and the batch must be positive", x.Shape().Dimensions)
+	}
+	if h0 != nil {
+		want := []int{numStates, batch, hidden}
+		if unbatched {
+			want = []int{numStates, hidden}
+		}
+		if !equalDims(h0.Shape().Dimensions, want) {
+			panicf("rnn.RNN: expected hidden size %v, got %v", want, h0.Shape().Dimensions)
+		}
+		if h0.DType() != r.dtype {
+			panicf("rnn.RNN: hidden state dtype: expected %s, got %s", r.dtype, h0.DType())
+		}
+		if unbatched {
+			h0 = graph.ExpandAxes(h0, 1)
+		}
+	}
+
+	layerInput := x
+	finals := make([]*graph.Node, 0, numStates)
+	for layer := range r.numLayers {
+		if layer > 0 && r.dropout > 0 {
+			layerInput = layers.DropoutStatic(r.ctx, layerInput, r.dropout)
+		}
+		outs := make([]*graph.Node, numDirs)
+		for dir := range numDirs {
+			idx := layer*numDirs + dir
+			var hInit *graph.Node
+			if h0 == nil {
+				hInit = zerosState(g, r.dtype, batch, hidden)
+			} else {
+				hInit = graph.Gather(h0, graph.Const(g, []int32{int32(idx)}))
+			}
+			hs := recurrence(layerInput, hInit, r.weights(g, idx), r.nonlinearity, dir == 1, r.customGradient)
+			outs[dir] = hs
+			last := seqLen - 1
+			if dir == 1 {
+				last = 0
+			}
+			finals = append(finals, graph.Gather(hs, graph.Const(g, []int32{int32(last)})))
+		}
+		if numDirs == 1 {
+			layerInput = outs[0]
+		} else {
+			layerInput = graph.Concatenate(outs, -1)
+		}
+	}
+	output, hN = layerInput, graph.Stack(finals, 0)
+	switch {
+	case unbatched:
+		output = graph.Reshape(output, seqLen, numDirs*hidden)
+		hN = graph.Reshape(hN, numStates, hidden)
+	case r.batchFirst:
+		output = graph.Transpose(output, 0, 1)
+	}
+	return output, hN
+}
+
+func (r *RNN) layout() string {
+	if r.batchFirst {
+		return "[batch, seq_len, input_size] (batch_first)"
+	}
+	return "[seq_len, batch, input_size]"
+}
+
+// weights of layer-direction idx (layer*D + dir).
+func (r *RNN) weights(g *graph.Graph, idx int) dirWeights {
+	per := 2
+	if r.bias {
+		per = 4
+	}
+	p := r.params[idx*per : (idx+1)*per]
+	w := dirWeights{wih: p[0].Variable.ValueGraph(g), whh: p[1].Variable.ValueGraph(g)}
+	if r.bias {
+		w.bih, w.bhh = p[2].Variable.ValueGraph(g), p[3].Variable.ValueGraph(g)
+	}
+	return w
+}
