@@ -2,7 +2,11 @@ module github.com/nndl-hw9/rnngo
 
 go 1.24.3
 
-require github.com/gomlx/gomlx v0.26.0
+require (
+	github.com/erkkah/margaid v0.3.0
+	github.com/gomlx/gomlx v0.26.0
+	github.com/janpfeifer/gonb v0.11.1
+)
 
 require (
 	github.com/dustin/go-humanize v1.0.1 // indirect
@@ -14,7 +18,6 @@ require (
 	github.com/gofrs/uuid v4.4.0+incompatible // indirect
 	github.com/gomlx/go-xla v0.1.4 // indirect
 	github.com/google/uuid v1.6.0 // indirect
-	github.com/janpfeifer/gonb v0.11.1 // indirect
 	github.com/janpfeifer/must v0.2.0 // indirect
 	github.com/mattn/go-colorable v0.1.14 // indirect
 	github.com/mattn/go-isatty v0.0.20 // indirect

@@ -1,0 +1,155 @@
+package notebooks
+
+import (
+	"math"
+	"os"
+	"os/exec"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/nndl-hw9/rnngo/internal/nbrun"
+)
+
+func init() { checks["01-srn"] = check01 }
+
+// seedOutputs returns the sections (s1…s4) of what the seed's own code prints,
+// testdata/seed-part1-4-outputs.txt (written by tools/pytorch/seed_section1.py
+// with NumPy 1.24.2 and PyTorch 1.13.1).
+func seedOutputs(t *testing.T) map[string]string {
+	t.Helper()
+	data, err := os.ReadFile("testdata/seed-part1-4-outputs.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sections := map[string]string{}
+	var name string
+	for _, line := range strings.SplitAfter(string(data), "\n") {
+		if strings.HasPrefix(line, "##### ") {
+			name = strings.TrimSpace(strings.TrimPrefix(line, "##### "))
+			continue
+		}
+		if name != "" {
+			sections[name] += line
+		}
+	}
+	return sections
+}
+
+var gradFn = regexp.MustCompile(`, grad_fn=<\w+>`)
+
+func cellText(t *testing.T, nb *nbrun.Notebook, source string) string {
+	t.Helper()
+	c, ok := nb.CellWith(source)
+	if !ok {
+		t.Fatalf("no code cell containing %q", source)
+	}
+	return c.Text()
+}
+
+func check01(t *testing.T, nb *nbrun.Notebook) {
+	seed := seedOutputs(t)
+	// Parts (1) and (2): exactly the seed's printed lines.
+	if got := cellText(t, nb, "numpySRN(rnn.Identity, true)"); got != seed["s1"] {
+		t.Errorf("part (1) output differs from the seed's:\n--- got\n%s--- seed\n%s", got, seed["s1"])
+	}
+	if got := cellText(t, nb, "numpySRN(math.Tanh, true)"); got != seed["s2"] {
+		t.Errorf("part (2) output differs from the seed's:\n--- got\n%s--- seed\n%s", got, seed["s2"])
+	}
+	// Parts (3) and (4): the seed's lines without PyTorch's grad_fn suffixes, after the parameter listing.
+	got3 := cellText(t, nb, "stepByHand(ctx, cell, liner, seedSeq, true)")
+	if want := gradFn.ReplaceAllString(seed["s3"], ""); !strings.HasSuffix(got3, want) {
+		t.Errorf("part (3) output does not end with the seed's lines:\n--- got\n%s--- seed (grad_fn removed)\n%s", got3, want)
+	}
+	got4 := cellText(t, nb, `fmt.Println("hidden:", 0, 0)`)
+	if want := gradFn.ReplaceAllString(seed["s4"], ""); !strings.Contains(got4, want) {
+		t.Errorf("part (4) output does not contain the seed's lines:\n--- got\n%s--- seed (grad_fn removed)\n%s", got4, want)
+	}
+	for _, want := range []string{"weight_ih (Float32)[2 2]", "weight_ih_l0 (Float32)[2 2]", "h_n [1 1 2] = tensor([[[1.0000, 1.0000]]])"} {
+		if !strings.Contains(nb.Text(), want) {
+			t.Errorf("notebook output lacks %q", want)
+		}
+	}
+	if got := cellText(t, nb, "liner.BiasParam().Set([]float32{0.0})"); !strings.Contains(got, "shape mismatch: expected [2], got [1]") {
+		t.Errorf("the shape-(1,) bias cell should show the shape error, got %q", got)
+	}
+
+	// The side-by-side table: (2), (3), (4) within 1e-6 of the seed's printed tanh outputs, at full precision.
+	table := cellText(t, nb, "nb.Table([]string{\"step\", \"input\", \"seed (1)\"")
+	seedTanh := []float64{1.9280551601516338, 1.9984510891336251, 1.9999753470497836}
+	for i, row := range htmlRows(table)[1:] {
+		if len(row) != 9 {
+			t.Fatalf("table row %d has %d cells: %v", i, len(row), row)
+		}
+		for col := 5; col <= 7; col++ {
+			v, err := strconv.ParseFloat(row[col], 64)
+			if err != nil || math.Abs(v-seedTanh[i]) > 1e-6 {
+				t.Errorf("table row %d column %d: %q, want %v within 1e-6", i, col, row[col], seedTanh[i])
+			}
+		}
+		if row[3] != []string{"4.0", "12.0", "32.0"}[i] || row[5] != strconv.FormatFloat(seedTanh[i], 'g', -1, 64) {
+			t.Errorf("table row %d: parts (1)/(2) %q/%q are not the seed's exact values", i, row[3], row[5])
+		}
+	}
+	checkCell := cellText(t, nb, "(2) = (3) = (4) within 1e-6")
+	if !strings.Contains(checkCell, "exactly as the seed prints: true") {
+		t.Errorf("the check cell does not conclude true:\n%s", checkCell)
+	}
+	// tanh's visual: a table and an SVG plot.
+	if c, ok := nb.CellWith("nb.Plot(\"tanh keeps the SRN bounded"); !ok || !strings.Contains(c.Text(), "<svg") {
+		t.Errorf("the tanh cell shows no SVG plot")
+	}
+	// Random weights: every comparison with PyTorch within 1e-6.
+	random := cellText(t, nb, `numpy.FromNpzFile("data/srn-random.npz")`)
+	if n := strings.Count(random, "approximate: true"); n != 7 || strings.Contains(random, "approximate: false") {
+		t.Errorf("random-weights cell: %d of 7 comparisons within tolerance:\n%s", n, random)
+	}
+}
+
+var (
+	htmlRow  = regexp.MustCompile(`(?s)<tr>(.*?)</tr>`)
+	htmlCell = regexp.MustCompile(`(?s)<t[hd][^>]*>(.*?)</t[hd]>`)
+)
+
+// htmlRows extracts the cells of an HTML table, row by row.
+func htmlRows(html string) [][]string {
+	var rows [][]string
+	for _, r := range htmlRow.FindAllStringSubmatch(html, -1) {
+		var cells []string
+		for _, c := range htmlCell.FindAllStringSubmatch(r[1], -1) {
+			cells = append(cells, c[1])
+		}
+		rows = append(rows, cells)
+	}
+	return rows
+}
+
+// TestSeedOutputsAreReal reruns the seed's section 1 code with NumPy and
+// PyTorch, where installed, and checks it prints the committed reference.
+func TestSeedOutputsAreReal(t *testing.T) {
+	py := ""
+	for _, c := range []string{os.Getenv("RNNGO_PYTHON"), "/usr/bin/python3", "python3"} {
+		if c != "" && exec.Command(c, "-c", "import torch, numpy").Run() == nil {
+			py = c
+			break
+		}
+	}
+	if py == "" {
+		if os.Getenv("RNNGO_REQUIRE_PYTORCH") == "1" {
+			t.Fatal("PyTorch required (RNNGO_REQUIRE_PYTORCH=1) but not found")
+		}
+		t.Skip("PyTorch is not installed: the seed's outputs were not regenerated")
+	}
+	out, err := exec.Command(py, "../tools/pytorch/seed_section1.py").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want strings.Builder
+	for _, name := range []string{"s1", "s2", "s3", "s4"} {
+		want.WriteString("##### " + name + "\n" + seedOutputs(t)[name])
+	}
+	if string(out) != want.String() {
+		t.Errorf("the seed's code now prints:\n%s\nthe committed reference has:\n%s", out, want.String())
+	}
+}

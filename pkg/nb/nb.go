@@ -1,0 +1,148 @@
+// Package nb holds what the notebooks share besides the models: printing
+// numbers the way Python, NumPy and PyTorch print them (so a Go cell's output
+// can be compared with the original's line by line), comparison lines,
+// tables and plots that render in GoNB and in exported HTML, and error
+// handling that shows a clear message instead of a Go stack dump.
+package nb
+
+import (
+	"fmt"
+	"html"
+	"math"
+	"os"
+	"strings"
+
+	"github.com/janpfeifer/gonb/gonbui"
+)
+
+// Must stops the cell with a one-line message if err is not nil: the message
+// goes to standard error and the program exits with status 1, without a Go
+// stack dump.
+func Must(err error) {
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "error: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+// Must1 returns v, or stops the cell like Must if err is not nil.
+func Must1[T any](v T, err error) T {
+	Must(err)
+	return v
+}
+
+// Try runs fn and returns the error it panicked with, if any (GoMLX graph
+// building reports bad shapes by panicking with an error); other panics are
+// returned as errors too. Use it to show what a mistake looks like.
+func Try(fn func()) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if e, ok := r.(error); ok {
+				err = e
+			} else {
+				err = fmt.Errorf("%v", r)
+			}
+		}
+	}()
+	fn()
+	return nil
+}
+
+// MaxAbsDiff is max_i |a[i] - b[i]|, +Inf if the lengths differ.
+func MaxAbsDiff(a, b []float64) float64 {
+	if len(a) != len(b) {
+		return math.Inf(1)
+	}
+	d := 0.0
+	for i := range a {
+		d = math.Max(d, math.Abs(a[i]-b[i]))
+	}
+	return d
+}
+
+// Compare returns one aligned line saying how got compares with want, in the
+// style of Karpathy's makemore notebooks:
+//
+//	hidden (3) vs (2)  | exact: true  | approximate: true  | maxdiff: 0
+//
+// approximate means every difference is at most tol.
+func Compare(name string, got, want []float64, tol float64) string {
+	d := MaxAbsDiff(got, want)
+	return fmt.Sprintf("%-28s | exact: %-5v | approximate: %-5v | maxdiff: %.3g", name, d == 0, d <= tol, d)
+}
+
+// IsNotebook reports whether the program runs in a GoNB cell.
+func IsNotebook() bool { return gonbui.IsNotebook }
+
+// Table shows a table: as HTML in a notebook, as aligned text otherwise.
+func Table(headers []string, rows [][]string) {
+	if gonbui.IsNotebook {
+		gonbui.DisplayHTML(TableHTML(headers, rows))
+		return
+	}
+	fmt.Print(TableText(headers, rows))
+}
+
+// TableHTML renders a table as HTML (cells are escaped).
+func TableHTML(headers []string, rows [][]string) string {
+	var sb strings.Builder
+	sb.WriteString(`<table style="border-collapse:collapse;font-family:monospace;font-size:13px">` + "\n<tr>")
+	for _, h := range headers {
+		fmt.Fprintf(&sb, `<th style="border:1px solid #bbb;padding:3px 8px;background:#eee">%s</th>`, html.EscapeString(h))
+	}
+	sb.WriteString("</tr>\n")
+	for _, row := range rows {
+		sb.WriteString("<tr>")
+		for _, c := range row {
+			fmt.Fprintf(&sb, `<td style="border:1px solid #bbb;padding:3px 8px;text-align:right">%s</td>`, html.EscapeString(c))
+		}
+		sb.WriteString("</tr>\n")
+	}
+	sb.WriteString("</table>\n")
+	return sb.String()
+}
+
+// TableText renders a table as aligned plain text.
+func TableText(headers []string, rows [][]string) string {
+	widths := make([]int, len(headers))
+	for i, h := range headers {
+		widths[i] = len([]rune(h))
+	}
+	for _, row := range rows {
+		for i, c := range row {
+			if i < len(widths) {
+				widths[i] = max(widths[i], len([]rune(c)))
+			}
+		}
+	}
+	var sb strings.Builder
+	line := func(cells []string) {
+		for i, c := range cells {
+			if i > 0 {
+				sb.WriteString(" | ")
+			}
+			if i < len(widths) {
+				sb.WriteString(strings.Repeat(" ", widths[i]-len([]rune(c))))
+			}
+			sb.WriteString(c)
+		}
+		sb.WriteByte('\n')
+	}
+	line(headers)
+	seps := make([]string, len(headers))
+	for i, w := range widths {
+		seps[i] = strings.Repeat("-", w)
+	}
+	line(seps)
+	for _, row := range rows {
+		line(row)
+	}
+	return sb.String()
+}
+
+// HTML displays raw HTML in a notebook; outside a notebook it prints nothing.
+func HTML(s string) {
+	if gonbui.IsNotebook {
+		gonbui.DisplayHTML(s)
+	}
+}
