@@ -329,3 +329,16 @@ func trainableUnder(ctx *context.Context) map[string]*context.Variable {
 	}
 	return out
 }
+
+// SubStateDict returns the entries of sd whose keys start with prefix, with
+// the prefix removed: the state dict of a submodule ("encoder." of a model's
+// state dict), or of one entry of a file holding several.
+func SubStateDict(sd map[string]*tensors.Tensor, prefix string) map[string]*tensors.Tensor {
+	out := map[string]*tensors.Tensor{}
+	for k, v := range sd {
+		if rest, ok := strings.CutPrefix(k, prefix); ok {
+			out[rest] = v
+		}
+	}
+	return out
+}

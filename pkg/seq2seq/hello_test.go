@@ -1,0 +1,339 @@
+package seq2seq
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/gomlx/pkg/core/tensors/numpy"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+
+	"github.com/nndl-hw9/rnngo/pkg/backend"
+	"github.com/nndl-hw9/rnngo/pkg/rnn"
+)
+
+// The lecture's three models and their training settings.
+var lecture = []struct {
+	model CharModel
+	cfg   TrainConfig
+}{
+	{CellModel{InputSize: 4, HiddenSize: 4}, TrainConfig{Epochs: 15, LearningRate: 0.1, SumOverSteps: true}},
+	{RNNModel{InputSize: 4, HiddenSize: 4, NumLayers: 1}, TrainConfig{Epochs: 15, LearningRate: 0.05}},
+	{EmbeddingModel{InputSize: 4, EmbeddingSize: 10, HiddenSize: 8, NumLayers: 2, NumClass: 4}, TrainConfig{Epochs: 15, LearningRate: 0.05}},
+}
+
+// lectureLine prints an epoch as the lecture does: variant 1 with %.4f, the others with %.3f.
+func lectureLine(variant int, e Epoch) string {
+	if variant == 0 {
+		return fmt.Sprintf("Predicted string: %s, Epoch [%d/%d] loss=%.4f", e.Predicted, e.Epoch, e.Epochs, e.Loss)
+	}
+	return fmt.Sprintf("Predicted:  %s, Epoch [%d/%d] loss = %.3f", e.Predicted, e.Epoch, e.Epochs, e.Loss)
+}
+
+func ehlo(t *testing.T) *Vocab {
+	v, err := NewVocab("ehlo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func TestModelShapes(t *testing.T) {
+	v := ehlo(t)
+	for _, l := range lecture {
+		x, err := l.model.Input(v, "hello")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := context.New()
+		exec, err := context.NewExec(backend.MustGet(), ctx, func(ctx *context.Context, x *graph.Node) *graph.Node {
+			return l.model.Logits(ctx, x)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.Exec(x)
+		if err != nil {
+			t.Fatalf("%s: %v", l.model, err)
+		}
+		if dims := out[0].Shape().Dimensions; len(dims) != 2 || dims[0] != 5 || dims[1] != 4 {
+			t.Errorf("%s: logits shape %v, want [5 4]", l.model, dims)
+		}
+		var names []string
+		sd, _ := rnn.StateDict(ctx)
+		for k := range sd {
+			names = append(names, k)
+		}
+		t.Logf("%s: parameters %v", l.model, names)
+	}
+	if x, _ := lecture[0].model.Input(v, "hello"); !equalInts(x.Shape().Dimensions, []int{5, 1, 4}) {
+		t.Errorf("one-hot input shape %v, want [5 1 4]", x.Shape().Dimensions)
+	}
+	if x, _ := lecture[2].model.Input(v, "hello"); !equalInts(x.Shape().Dimensions, []int{1, 5}) {
+		t.Errorf("index input shape %v, want [1 5]", x.Shape().Dimensions)
+	}
+}
+
+func TestTrainErrors(t *testing.T) {
+	v := ehlo(t)
+	m := lecture[1].model
+	for _, tc := range []struct {
+		input, target string
+		cfg           TrainConfig
+		want          string
+	}{
+		{"hello", "ohlol", TrainConfig{Epochs: 0, LearningRate: 0.1}, "epochs must be positive, got 0"},
+		{"hello", "ohlol", TrainConfig{Epochs: 1, LearningRate: 0}, "learning rate must be positive, got 0"},
+		{"hellp", "ohlol", TrainConfig{Epochs: 1, LearningRate: 0.1}, `input: seq2seq: unknown character 'p' at position 4`},
+		{"hello", "", TrainConfig{Epochs: 1, LearningRate: 0.1}, "target: seq2seq: cannot encode an empty string"},
+		{"hello", "ohl", TrainConfig{Epochs: 1, LearningRate: 0.1}, `input "hello" has 5 characters but target "ohl" has 3`},
+		{"hello", "ohlol", TrainConfig{Epochs: 1, LearningRate: 0.1, InitialState: map[string]*tensors.Tensor{}},
+			"initial state: error(s) in loading state_dict: missing keys: rnn.bias_hh_l0"},
+	} {
+		_, err := Train(m, v, tc.input, tc.target, tc.cfg, nil)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Train(%q, %q, %+v): error %v, want one containing %q", tc.input, tc.target, tc.cfg, err, tc.want)
+		}
+	}
+	if _, err := Predict(context.New(), m, v, "xyz"); err == nil || !strings.Contains(err.Error(), "unknown character 'x'") {
+		t.Errorf("Predict with unknown characters: %v", err)
+	}
+}
+
+// TestOneStepLowersLoss: the loss of epoch 2 is measured after one Adam step.
+func TestOneStepLowersLoss(t *testing.T) {
+	v := ehlo(t)
+	for _, l := range lecture {
+		cfg := l.cfg
+		cfg.Epochs, cfg.Seed = 2, 42
+		res, err := Train(l.model, v, "hello", "ohlol", cfg, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !(res.Losses[1] < res.Losses[0]) {
+			t.Errorf("%s: loss %.4f after one step, %.4f before", l.model, res.Losses[1], res.Losses[0])
+		}
+	}
+}
+
+// TestDeterministic: the same seed gives the same run; another seed another.
+func TestDeterministic(t *testing.T) {
+	v := ehlo(t)
+	run := func(seed int64) []float64 {
+		cfg := lecture[2].cfg
+		cfg.Seed = seed
+		res, err := Train(lecture[2].model, v, "hello", "ohlol", cfg, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Losses
+	}
+	a, b, c := run(3), run(3), run(4)
+	for i := range a {
+		if a[i] != b[i] {
+			t.Fatalf("seed 3 twice: epoch %d loss %v vs %v", i+1, a[i], b[i])
+		}
+	}
+	if a[0] == c[0] {
+		t.Errorf("seeds 3 and 4 start from the same loss %v", a[0])
+	}
+}
+
+// referenceLines reads testdata/liuer-hello-ohlol-outputs.txt, printed by
+// PyTorch 1.13.1 running the lecture's code (tools/pytorch/hello_ohlol.py):
+// the 45 lines of seed 0, then the final line of each variant for seeds 0..29.
+func referenceLines(t *testing.T) (seed0 []string, finals []string) {
+	t.Helper()
+	data, err := os.ReadFile("testdata/liuer-hello-ohlol-outputs.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for _, l := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(l, "Predicted") {
+			lines = append(lines, l)
+		}
+	}
+	if len(lines) != 45+90 {
+		t.Fatalf("reference has %d Predicted lines, want 135", len(lines))
+	}
+	return lines[:45], lines[45:]
+}
+
+func loadInit(t *testing.T) map[string]*tensors.Tensor {
+	t.Helper()
+	npz, err := numpy.FromNpzFile("../../notebooks/data/hello-init.npz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return npz
+}
+
+var lossOf = regexp.MustCompile(`loss ?= ?([0-9.]+)$`)
+
+// sameLine compares two printed lines: the same text, or (for a loss that
+// sits on a rounding boundary) the same prediction and a loss within 2 units
+// of the last printed digit.
+func sameLine(got, want string) bool {
+	if got == want {
+		return true
+	}
+	g, w := lossOf.FindStringSubmatch(got), lossOf.FindStringSubmatch(want)
+	if g == nil || w == nil || lossOf.ReplaceAllString(got, "") != lossOf.ReplaceAllString(want, "") {
+		return false
+	}
+	gv, _ := strconv.ParseFloat(g[1], 64)
+	wv, _ := strconv.ParseFloat(w[1], 64)
+	digits := len(w[1]) - strings.IndexByte(w[1], '.') - 1
+	return math.Abs(gv-wv) <= 2*math.Pow(10, -float64(digits))
+}
+
+// TestSameRunAsPyTorch starts the three models from PyTorch's initial
+// weights (torch.manual_seed(0)) and checks that training prints the
+// lecture's 45 lines exactly as PyTorch printed them.
+func TestSameRunAsPyTorch(t *testing.T) {
+	v := ehlo(t)
+	want, _ := referenceLines(t)
+	init := loadInit(t)
+	var got []string
+	for i, l := range lecture {
+		cfg := l.cfg
+		cfg.InitialState = rnn.SubStateDict(init, fmt.Sprintf("s0.v%d.", i+1))
+		_, err := Train(l.model, v, "hello", "ohlol", cfg, func(e Epoch) { got = append(got, lectureLine(i, e)) })
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("line %d:\n  Go:      %s\n  PyTorch: %s", i+1, got[i], want[i])
+		}
+	}
+}
+
+// TestSameSeedsAsPyTorch does the same for the 30 seeds of the reference:
+// from PyTorch's initial weights, the final lines match PyTorch's and the
+// counts of "ohlol" are PyTorch's 20, 19 and 30.
+func TestSameSeedsAsPyTorch(t *testing.T) {
+	if testing.Short() {
+		t.Skip("90 trainings")
+	}
+	v := ehlo(t)
+	_, want := referenceLines(t)
+	init := loadInit(t)
+	counts := [3]int{}
+	for seed := range 30 {
+		for i, l := range lecture {
+			cfg := l.cfg
+			cfg.InitialState = rnn.SubStateDict(init, fmt.Sprintf("s%d.v%d.", seed, i+1))
+			res, err := Train(l.model, v, "hello", "ohlol", cfg, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := lectureLine(i, res.Last); !sameLine(got, want[3*seed+i]) {
+				t.Errorf("seed %d variant %d:\n  Go:      %s\n  PyTorch: %s", seed, i+1, got, want[3*seed+i])
+			}
+			if res.Last.Predicted == "ohlol" {
+				counts[i]++
+			}
+		}
+	}
+	if counts != [3]int{20, 19, 30} {
+		t.Errorf("from PyTorch's weights, %v of 30 seeds reach ohlol; PyTorch: [20 19 30]", counts)
+	}
+}
+
+// TestHelloInitIsRealPyTorch regenerates notebooks/data/hello-init.npz with
+// PyTorch where installed and compares every array.
+func TestHelloInitIsRealPyTorch(t *testing.T) {
+	py := ""
+	for _, c := range []string{os.Getenv("RNNGO_PYTHON"), "/usr/bin/python3", "python3"} {
+		if c != "" && exec.Command(c, "-c", "import torch, numpy").Run() == nil {
+			py = c
+			break
+		}
+	}
+	if py == "" {
+		if os.Getenv("RNNGO_REQUIRE_PYTORCH") == "1" {
+			t.Fatal("PyTorch required (RNNGO_REQUIRE_PYTORCH=1) but not found")
+		}
+		t.Skip("PyTorch is not installed: hello-init.npz not regenerated")
+	}
+	path := filepath.Join(t.TempDir(), "hello-init.npz")
+	out, err := exec.Command(py, "../../tools/pytorch/hello_ohlol.py", "--seeds", "30", "--save-init", path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "reached ohlol at epoch 15: [20, 19, 30] (of 30 seeds)") {
+		t.Errorf("PyTorch's counts changed:\n%s", out)
+	}
+	regen, err := numpy.FromNpzFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	committed := loadInit(t)
+	if len(regen) != len(committed) {
+		t.Errorf("%d arrays regenerated, %d committed", len(regen), len(committed))
+	}
+	for k, c := range committed {
+		r, ok := regen[k]
+		if !ok {
+			t.Errorf("%s not regenerated", k)
+			continue
+		}
+		cv, rv := rnn.Float64s(c), rnn.Float64s(r)
+		for i := range cv {
+			if math.Abs(cv[i]-rv[i]) > 1e-6*math.Max(1, math.Abs(cv[i])) {
+				t.Errorf("%s[%d]: committed %v, regenerated %v", k, i, cv[i], rv[i])
+				break
+			}
+		}
+	}
+}
+
+func TestCheckpointRoundTrip(t *testing.T) {
+	v := ehlo(t)
+	l := lecture[2]
+	cfg := l.cfg
+	cfg.Seed = 1
+	res, err := Train(l.model, v, "hello", "ohlol", cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := res.Predict("hello")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "ckpt")
+	if err := SaveCheckpoint(res.Ctx, dir); err != nil {
+		t.Fatal(err)
+	}
+	ctx, err := LoadCheckpoint(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Predict(ctx, l.model, v, "hello")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != want {
+		t.Errorf("after reloading the checkpoint the model predicts %q, before %q", got, want)
+	}
+	sdA, _ := rnn.StateDict(res.Ctx.In("fc"))
+	sdB, _ := rnn.StateDict(ctx.In("fc"))
+	if len(sdB) != 2 || rnn.Float64s(sdA["weight"])[3] != rnn.Float64s(sdB["weight"])[3] {
+		t.Errorf("reloaded fc parameters differ: %v vs %v", sdA, sdB)
+	}
+	if _, err := LoadCheckpoint(filepath.Join(t.TempDir(), "missing")); err == nil ||
+		!strings.Contains(err.Error(), "run the training cell that saves it first") {
+		t.Errorf("missing checkpoint: %v", err)
+	}
+}
