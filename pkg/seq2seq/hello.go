@@ -189,4 +189,3 @@ func labelsOf(v *Vocab, target string) (*tensors.Tensor, error) {
 	}
 	return tensors.FromFlatDataAndDimensions(flat, len(idx), 1), nil
 }
-
