@@ -7,7 +7,7 @@ import (
 )
 
 func init() {
-	for _, name := range []string{"03-encoder-decoder", "04-written-answers"} {
+	for _, name := range []string{"04-written-answers"} {
 		checks[name] = func(t *testing.T, nb *nbrun.Notebook) { wantText(t, nb, "GoMLX backend: SimpleGo (go)") }
 	}
 }

@@ -139,7 +139,8 @@ func convertTo(t *tensors.Tensor, want shapes.Shape) (*tensors.Tensor, error) {
 	return tensorOf(Float64s(t), want)
 }
 
-// Float64s returns a float32 or float64 tensor's values as float64s, row-major.
+// Float64s returns a tensor's values as float64s, row-major: float32,
+// float64, int32 and int64 tensors (other dtypes panic).
 func Float64s(t *tensors.Tensor) []float64 {
 	var out []float64
 	t.MustConstFlatData(func(flat any) {
@@ -151,8 +152,18 @@ func Float64s(t *tensors.Tensor) []float64 {
 			for i, v := range f {
 				out[i] = float64(v)
 			}
+		case []int32:
+			out = make([]float64, len(f))
+			for i, v := range f {
+				out[i] = float64(v)
+			}
+		case []int64:
+			out = make([]float64, len(f))
+			for i, v := range f {
+				out[i] = float64(v)
+			}
 		default:
-			panic(fmt.Sprintf("rnn.Float64s: tensor of %s is not float32/float64", t.DType()))
+			panic(fmt.Sprintf("rnn.Float64s: tensor of %s is not float32/float64/int32/int64", t.DType()))
 		}
 	})
 	return out

@@ -1,0 +1,60 @@
+package notebooks
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/nndl-hw9/rnngo/internal/nbrun"
+)
+
+func init() { checks["03-encoder-decoder"] = check03 }
+
+var costLine = regexp.MustCompile(`(?m)^Epoch: (\d{4}) cost = (\d+\.\d{6})$`)
+
+func check03(t *testing.T, nb *nbrun.Notebook) {
+	training := cellText(t, nb, "m.Train(seq2seq.MathorPairs, cfg)")
+	lines := costLine.FindAllStringSubmatch(training, -1)
+	if len(lines) != 10 {
+		t.Errorf("training printed %d cost lines in mathor's format, want 10 (two per 1000 epochs):\n%s", len(lines), training)
+	}
+	for i, l := range lines {
+		if want := []string{"1000", "2000", "3000", "4000", "5000"}[i/2]; l[1] != want {
+			t.Errorf("cost line %d is for epoch %s, want %s", i, l[1], want)
+		}
+	}
+	if !regexp.MustCompile(`train seconds \d+\.\d\d \(10000 steps`).MatchString(training) {
+		t.Errorf("the training cell does not print its time:\n%s", training)
+	}
+	if !strings.Contains(training, "<svg") {
+		t.Errorf("the training cell shows no loss plot")
+	}
+	// mathor's test words, translated with the original's decoding (teacher-forced padding).
+	translations := cellText(t, nb, `[]string{"man", "mans", "king", "black", "up"}`)
+	for _, want := range []string{"man -> women", "mans -> women", "king -> queen", "black -> white", "up -> down"} {
+		if !strings.Contains(translations, want+"\n") {
+			t.Errorf("translations lack %q:\n%s", want, translations)
+		}
+	}
+	// Both decoders side by side; greedy's output is shown for every word.
+	rows := htmlRows(cellText(t, nb, "tr.TranslateGreedy(word, 0)"))
+	if len(rows) < 6 || len(rows[0]) != 5 || !strings.Contains(rows[0][3], "greedy") {
+		t.Fatalf("decoder table: %v", rows)
+	}
+	for _, r := range rows[1:] {
+		if r[3] == "" || r[4] == "" {
+			t.Errorf("decoder table row %v: no greedy output", r)
+		}
+	}
+	weak := cellText(t, nb, "untrained := context.New()")
+	for _, want := range []string{"ended with E: false", `word "elephant" has 8 characters, more than n_step=5`,
+		"the last batch of 1 included", "padding among the target characters: 5 of 36"} {
+		if !strings.Contains(weak, want) {
+			t.Errorf("weaknesses cell lacks %q:\n%s", want, weak)
+		}
+	}
+	replay := cellText(t, nb, `numpy.FromNpzFile("data/mathor-init.npz")`)
+	if !regexp.MustCompile(`1000 epochs of losses\s+\| exact: \w+\s+\| approximate: true`).MatchString(replay) {
+		t.Errorf("replaying PyTorch's run does not match its losses:\n%s", replay)
+	}
+}
