@@ -110,3 +110,26 @@ func TestSubAndTorchT(t *testing.T) {
 		t.Errorf("Sub(x, 3): %v", err)
 	}
 }
+
+func TestDiagramSVG(t *testing.T) {
+	for _, tc := range []struct {
+		p            Pattern
+		in, out      []string
+		boxes, texts int
+	}{
+		{NToN, []string{"h", "e", "l", "l", "o"}, []string{"o", "h", "l", "o", "l"}, 5, 5 + 5 + 5 + 1},
+		{NToOne, []string{"g", "r", "e", "a", "t"}, []string{"+"}, 5, 5 + 5 + 1 + 1},
+		{NToM, []string{"m", "a", "n", "E"}, []string{"w", "o", "m", "e", "n", "E"}, 4 + 1 + 6, 0},
+	} {
+		svg := DiagramSVG(tc.p, "title <&>", tc.in, tc.out)
+		if n := strings.Count(svg, "<rect"); n != tc.boxes {
+			t.Errorf("pattern %d: %d boxes, want %d", tc.p, n, tc.boxes)
+		}
+		if !strings.HasPrefix(svg, "<svg") || !strings.HasSuffix(svg, "</svg>") || !strings.Contains(svg, "title &lt;&amp;&gt;") {
+			t.Errorf("pattern %d: malformed SVG", tc.p)
+		}
+		if tc.texts > 0 && strings.Count(svg, "<text") != tc.texts {
+			t.Errorf("pattern %d: %d labels, want %d", tc.p, strings.Count(svg, "<text"), tc.texts)
+		}
+	}
+}

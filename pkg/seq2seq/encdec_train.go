@@ -213,6 +213,13 @@ func (m *EncoderDecoder) translationInput(word string) (Batch, error) {
 	}, nil
 }
 
+// EncoderInput is the encoder's input for one word: the word padded to
+// NStep, then 'E', one-hot [1, NStep+1, V]. Errors as MakeData's.
+func (m *EncoderDecoder) EncoderInput(word string) (*tensors.Tensor, error) {
+	b, err := m.translationInput(word)
+	return b.EncIn, err
+}
+
 // Decoded is one translation: Steps is the argmax character of every
 // decoder step, Text the translation read from it, and Ended whether an end
 // symbol 'E' was produced (when it was not, Text is every step's character).
