@@ -98,13 +98,13 @@ func DiagramSVG(p Pattern, title string, inputs, outputs []string) string {
 			arrow(x+cellW/2, yH, x+cellW/2, yOut+24)
 			label(x+cellW/2, yOut+16, out)
 		}
-		add(`<text x="%d" y="%d" font-size="12" fill="#555">encoder</text>`, x0, yH-8)
-		add(`<text x="%d" y="%d" font-size="12" fill="#555">decoder (each output fed back as the next input)</text>`, decStart, yH-8)
+		add(`<text x="%d" y="%d" font-size="12" fill="#555">encoder</text>`, x0, yIn+40)
+		add(`<text x="%d" y="%d" font-size="12" fill="#555">decoder (each output fed back as the next input)</text>`, decStart, yIn+40)
 		width = decStart + len(outputs)*step
 	}
 	width += 10
 	var sb strings.Builder
-	fmt.Fprintf(&sb, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="215" viewBox="0 0 %d 215" font-family="sans-serif">`, width, width)
+	fmt.Fprintf(&sb, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="220" viewBox="0 0 %d 220" font-family="sans-serif">`, width, width)
 	sb.WriteString(`<defs><marker id="arr" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#444"/></marker></defs>`)
 	fmt.Fprintf(&sb, `<text x="10" y="14" font-size="13" font-weight="bold">%s</text>`, esc(title))
 	for _, c := range cells {

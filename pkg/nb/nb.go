@@ -88,13 +88,13 @@ func TableHTML(headers []string, rows [][]string) string {
 	var sb strings.Builder
 	sb.WriteString(`<table style="border-collapse:collapse;font-family:monospace;font-size:13px">` + "\n<tr>")
 	for _, h := range headers {
-		fmt.Fprintf(&sb, `<th style="border:1px solid #bbb;padding:3px 8px;background:#eee">%s</th>`, html.EscapeString(h))
+		fmt.Fprintf(&sb, `<th style="border:1px solid #bbb;padding:3px 8px;background:#eee;white-space:nowrap">%s</th>`, html.EscapeString(h))
 	}
 	sb.WriteString("</tr>\n")
 	for _, row := range rows {
 		sb.WriteString("<tr>")
 		for _, c := range row {
-			fmt.Fprintf(&sb, `<td style="border:1px solid #bbb;padding:3px 8px;text-align:right">%s</td>`, html.EscapeString(c))
+			fmt.Fprintf(&sb, `<td style="border:1px solid #bbb;padding:3px 8px;text-align:right;white-space:nowrap">%s</td>`, html.EscapeString(c))
 		}
 		sb.WriteString("</tr>\n")
 	}

@@ -47,7 +47,7 @@ func PlotSVG(title, xLabel, yLabel string, series ...Series) (string, error) {
 	d.Frame()
 	d.Title(title)
 	if len(series) > 1 || series[0].Name != "" {
-		d.Legend(mg.RightTop)
+		d.Legend(mg.BottomLeft)
 	}
 	var buf bytes.Buffer
 	if err := d.Render(&buf); err != nil {
