@@ -2,7 +2,7 @@
 # One idempotent set-up step, used by run.sh, test.sh, export.sh, .ci/run and
 # docker/Dockerfile. Safe to run again: what is already there is kept.
 #
-#   scripts/setup.sh [--pytorch] [--no-gopls]
+#   scripts/setup.sh [--pytorch] [--browser] [--no-gopls]
 #
 # 1. Jupyter (Notebook or JupyterLab, nbconvert, nbclient):
 #    use what is installed; else a virtualenv in .tools/venv from
@@ -14,18 +14,22 @@
 #    scripts put on JUPYTER_PATH; the user's own Jupyter directories are not touched.
 # --pytorch also provides PyTorch and NumPy (for the reference fixtures and the
 # side-by-side benchmarks): the Debian packages as root, or the virtualenv.
+# --browser also provides what the browser test needs: Debian's chromium (as
+# root) and playwright-core from npm in e2e/node_modules (never a browser download).
 set -euo pipefail
 # shellcheck source=scripts/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 want_pytorch=0
+want_browser=0
 want_gopls=1
 for arg in "$@"; do
   case "$arg" in
     --pytorch) want_pytorch=1 ;;
+    --browser) want_browser=1 ;;
     --no-gopls) want_gopls=0 ;;
-    -h|--help) sed -n '2,18p' "${BASH_SOURCE[0]}"; exit 0 ;;
-    *) die "setup.sh: unknown option $arg (known: --pytorch, --no-gopls)" ;;
+    -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    *) die "setup.sh: unknown option $arg (known: --pytorch, --browser, --no-gopls)" ;;
   esac
 done
 
@@ -119,6 +123,24 @@ if [ "$want_pytorch" = 1 ]; then
     "$RNNGO_VENV/bin/python" -m pip install -q -r "$RNNGO_ROOT/requirements-dev.txt" >&2
   else
     say "PyTorch is not installed (optional: it regenerates the reference fixtures and runs the side-by-side benchmarks)."
+  fi
+fi
+
+# ---------------------------------------------------------------- browser test (optional)
+if [ "$want_browser" = 1 ]; then
+  chromium_bin="${RNNGO_CHROMIUM:-/usr/bin/chromium}"
+  if [ ! -x "$chromium_bin" ] && is_debian_root; then
+    apt_install chromium
+  fi
+  [ -x "$chromium_bin" ] || say "Chromium is not installed at $chromium_bin: the browser test will be skipped."
+  if command -v npm >/dev/null 2>&1; then
+    e2e="$RNNGO_ROOT/e2e"
+    if [ ! -d "$e2e/node_modules/playwright-core" ] || [ "$e2e/package-lock.json" -nt "$e2e/node_modules/.package-lock.json" ]; then
+      say "installing playwright-core (e2e/package-lock.json) into e2e/node_modules"
+      (cd "$e2e" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund >&2)
+    fi
+  else
+    say "npm is not installed: the browser test will be skipped."
   fi
 fi
 

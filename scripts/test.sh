@@ -7,7 +7,8 @@
 # every notebook headless from a clean GoNB kernel and checking its key
 # outputs (notebooks/notebooks_test.go), and, where PyTorch is installed,
 # regenerating the PyTorch reference fixtures and comparing them with the
-# committed ones — 4. the browser test where Chromium is available.
+# committed ones — 4. the browser test (e2e/): each notebook run through
+# Jupyter's UI in Chromium, one cell rerun, the exported HTML checked offline.
 # Jupyter runs with its own config/data/runtime directories under .tools/, so a
 # user's Jupyter set-up is neither read nor changed.
 set -euo pipefail
@@ -15,7 +16,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$RNNGO_ROOT"
 
-"$RNNGO_ROOT/scripts/setup.sh" --pytorch
+"$RNNGO_ROOT/scripts/setup.sh" --pytorch --browser
 isolate_jupyter
 export RNNGO_REQUIRE_NOTEBOOKS=1
 # Where setup could provide PyTorch, the fixture regeneration test must run, not skip.
@@ -38,6 +39,18 @@ say "go vet ./..."
 go vet ./...
 
 say "go test ./... (notebooks included)"
+export RNNGO_EXECUTED_DIR="$RNNGO_ROOT/build/executed"
+rm -rf "$RNNGO_EXECUTED_DIR"
 go test -count=1 -timeout 60m ./...
+
+say "browser test (e2e/)"
+if [ -x "${RNNGO_CHROMIUM:-/usr/bin/chromium}" ] && [ -d "$RNNGO_ROOT/e2e/node_modules/playwright-core" ]; then
+  export RNNGO_REQUIRE_BROWSER=1
+fi
+if command -v node >/dev/null 2>&1; then
+  (cd "$RNNGO_ROOT/e2e" && node --test --test-concurrency=1 notebooks.test.mjs)
+else
+  say "browser test skipped: Node.js is not installed"
+fi
 
 say "all tests passed"

@@ -77,7 +77,7 @@ func IsNotebook() bool { return gonbui.IsNotebook }
 // Table shows a table: as HTML in a notebook, as aligned text otherwise.
 func Table(headers []string, rows [][]string) {
 	if gonbui.IsNotebook {
-		gonbui.DisplayHTML(TableHTML(headers, rows))
+		HTML(TableHTML(headers, rows))
 		return
 	}
 	fmt.Print(TableText(headers, rows))
@@ -140,9 +140,22 @@ func TableText(headers []string, rows [][]string) string {
 	return sb.String()
 }
 
-// HTML displays raw HTML in a notebook; outside a notebook it prints nothing.
+// HTML displays raw HTML in a notebook and waits until GoNB has received it
+// (see Flush); outside a notebook it prints nothing.
 func HTML(s string) {
 	if gonbui.IsNotebook {
 		gonbui.DisplayHTML(s)
+		Flush()
+	}
+}
+
+// Flush waits until GoNB has received everything displayed so far. A cell's
+// program may otherwise exit before a display written just before the end
+// reaches the notebook (seen here: a table at the end of a cell went
+// missing). The display functions of this package flush by themselves; call
+// Flush at the end of a cell that displays through GoMLX or gonbui directly.
+func Flush() {
+	if gonbui.IsNotebook {
+		gonbui.Sync()
 	}
 }

@@ -64,7 +64,7 @@ func Plot(title, xLabel, yLabel string, series ...Series) error {
 		return err
 	}
 	if gonbui.IsNotebook {
-		gonbui.DisplaySvg(svg)
+		HTML("<div>" + svg + "</div>")
 		return nil
 	}
 	fmt.Println(title)

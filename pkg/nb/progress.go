@@ -48,6 +48,7 @@ func ProgressBar(loop *train.Loop) {
 	})
 	loop.OnEnd("nb.ProgressBar", 0, func(*train.Loop, []*tensors.Tensor) error {
 		gonbui.UpdateHTML(id, "")
+		Flush()
 		return nil
 	})
 }

@@ -1,0 +1,318 @@
+// End-to-end test of the notebooks as a person uses them: Jupyter's own UI in
+// Debian's Chromium (driven by playwright-core, no browser download).
+//
+//   1. Start the project's main command (scripts/run.sh) on a free localhost
+//      port with a token; open every notebook through the Jupyter UI, choose
+//      "Restart & Run All", wait for the kernel to go idle, and check there is
+//      no error output and that the notebook's key outputs are on the page.
+//   2. Rerun one cell through the UI: its output is replaced, not duplicated.
+//   3. Export the notebooks to HTML (scripts/export.sh) and open every file
+//      with the network blocked: outputs and SVG plots are visible.
+//   4. Screenshots go to build/e2e/; every process started is stopped.
+//
+// The classic Notebook UI is what Debian ships; where JupyterLab is installed
+// (scripts/run.sh then serves it) the Lab flavour of each step is used.
+//
+//   cd e2e && npm ci && node --test notebooks.test.mjs
+//
+// Needs Chromium (RNNGO_CHROMIUM, default /usr/bin/chromium) and the project
+// set up (scripts/setup.sh); without Chromium the test is skipped, unless
+// RNNGO_REQUIRE_BROWSER=1.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, execFileSync } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { chromium } from "playwright-core";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const ARTEFACTS = path.join(ROOT, "build", "e2e");
+const CHROMIUM = process.env.RNNGO_CHROMIUM || "/usr/bin/chromium";
+const RUN_TIMEOUT = 15 * 60 * 1000; // "Run All" of the slowest notebook (03 trains for about a minute)
+
+// What each notebook must show once run, in the page and in its exported HTML.
+const NOTEBOOKS = [
+  { name: "01-srn", texts: ["output_y is  1.9280551601516338 1.9280551601516338", "(2) = (3) = (4) within 1e-6"], svgs: 1 },
+  { name: "02-hello-ohlol", texts: ["Predicted:  ohlol, Epoch [15/15]", "Predicted string:"], svgs: 3 },
+  { name: "03-encoder-decoder", texts: ["man -> women", "king -> queen", "Epoch: 5000 cost ="], svgs: 1 },
+  { name: "04-written-answers", texts: ["RNNCell loop vs RNN output", "【English】"], svgs: 3 },
+];
+
+const available = fs.existsSync(CHROMIUM);
+const skip = available ? false : `no Chromium at ${CHROMIUM} (scripts/setup.sh --browser installs it)`;
+if (!available && process.env.RNNGO_REQUIRE_BROWSER === "1") {
+  throw new Error(`browser test required (RNNGO_REQUIRE_BROWSER=1) but ${skip}`);
+}
+
+let browser, server, base, token, isLab, notebookHashes;
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
+}
+
+function hashNotebooks() {
+  const dir = path.join(ROOT, "notebooks");
+  const out = {};
+  for (const f of fs.readdirSync(dir).filter((f) => f.endsWith(".ipynb"))) {
+    const data = fs.readFileSync(path.join(dir, f));
+    out[f] = { sha: createHash("sha256").update(data).digest("hex"), data };
+  }
+  return out;
+}
+
+async function waitForServer(url, deadline) {
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`Jupyter did not answer at ${url}; its log:\n${server.log}`);
+}
+
+before(async () => {
+  if (skip) return;
+  fs.mkdirSync(ARTEFACTS, { recursive: true });
+  notebookHashes = hashNotebooks();
+  isLab = (() => {
+    try {
+      execFileSync("jupyter", ["lab", "--version"], { stdio: "ignore" });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  const port = await freePort();
+  token = randomBytes(16).toString("hex");
+  const child = spawn(path.join(ROOT, "scripts", "run.sh"), ["--port", String(port), "--no-browser"], {
+    cwd: ROOT,
+    env: { ...process.env, JUPYTER_TOKEN: token },
+    detached: true, // its own process group, so everything it starts can be stopped
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  server = { child, log: "" };
+  child.stdout.on("data", (d) => (server.log += d));
+  child.stderr.on("data", (d) => (server.log += d));
+  base = `http://127.0.0.1:${port}`;
+  await waitForServer(`${base}/api/status?token=${token}`, Date.now() + 5 * 60 * 1000);
+  assert.match(server.log, new RegExp(`http://127\\.0\\.0\\.1:${port}/\\?token=${token}`), "run.sh prints the URL with its token");
+  const unauth = await fetch(`${base}/api/kernelspecs`);
+  assert.equal(unauth.status, 403, "token authentication is on");
+  const specs = await (await fetch(`${base}/api/kernelspecs?token=${token}`)).json();
+  assert.ok(specs.kernelspecs.gonb, `the GoNB kernel is listed (kernels: ${Object.keys(specs.kernelspecs)})`);
+
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync"],
+  });
+});
+
+after(async () => {
+  if (skip) return;
+  if (browser) await browser.close();
+  if (server) {
+    // Shut the kernels down through Jupyter's API, then stop the server's process group.
+    try {
+      const kernels = await (await fetch(`${base}/api/kernels?token=${token}`)).json();
+      for (const k of kernels) await fetch(`${base}/api/kernels/${k.id}?token=${token}`, { method: "DELETE" });
+    } catch {
+      // the server may already be gone
+    }
+    try {
+      process.kill(-server.child.pid, "SIGTERM");
+    } catch {
+      // already exited
+    }
+    await new Promise((r) => setTimeout(r, 2000));
+    try {
+      process.kill(-server.child.pid, "SIGKILL");
+    } catch {
+      // exited on SIGTERM
+    }
+    fs.writeFileSync(path.join(ARTEFACTS, "jupyter.log"), server.log);
+  }
+  // The notebooks in the repository must not have been modified by running them in the browser.
+  if (notebookHashes) {
+    const now = hashNotebooks();
+    for (const [f, { sha, data }] of Object.entries(notebookHashes)) {
+      if (now[f]?.sha !== sha) {
+        fs.writeFileSync(path.join(ROOT, "notebooks", f), data);
+        assert.fail(`notebooks/${f} was modified while testing (restored)`);
+      }
+    }
+  }
+});
+
+// ---------------------------------------------------------------- the classic Notebook UI and JupyterLab
+
+const classic = {
+  url: (name) => `${base}/notebooks/${name}.ipynb?token=${token}`,
+  async ready(page) {
+    await page.waitForFunction(() => window.Jupyter?.notebook?.kernel?.is_connected?.(), null, { timeout: 120000 });
+    // No autosave: running the notebook must not rewrite the file in the repository.
+    await page.evaluate(() => Jupyter.notebook.set_autosave_interval(0));
+  },
+  async runAll(page) {
+    await page.click("#kernellink");
+    await page.click("#restart_run_all");
+    await page.click(".modal-footer .btn-danger"); // "Restart and Run All Cells"
+    await page.waitForFunction(() => Jupyter.notebook.get_cells().some((c) => c.input_prompt_number === "*"), null, { timeout: 60000 });
+    await this.idle(page);
+  },
+  async idle(page) {
+    await page.waitForFunction(
+      () => Jupyter.notebook.get_cells().every((c) => c.cell_type !== "code" || c.input_prompt_number !== "*") &&
+        document.querySelector("#kernel_indicator_icon")?.classList.contains("kernel_idle_icon"),
+      null, { timeout: RUN_TIMEOUT, polling: 1000 });
+  },
+  errors: (page) => page.locator(".output_error").allInnerTexts(),
+  stderr: (page) => page.locator(".output_stderr").allInnerTexts(),
+  text: (page) => page.locator("#notebook-container").innerText(),
+  svgs: (page) => page.locator("#notebook-container .output_area svg").count(),
+  async rerun(page, source) {
+    const index = await page.evaluate((src) => Jupyter.notebook.get_cells().findIndex((c) => c.get_text().includes(src)), source);
+    assert.ok(index >= 0, `a cell containing ${source}`);
+    const before = await page.evaluate((i) => Jupyter.notebook.get_cell(i).input_prompt_number, index);
+    await page.locator(".cell").nth(index).locator(".input_area").click();
+    await page.keyboard.press("Shift+Enter");
+    await page.waitForFunction(([i, b]) => {
+      const n = Jupyter.notebook.get_cell(i).input_prompt_number;
+      return n !== "*" && n !== b;
+    }, [index, before], { timeout: 120000, polling: 500 });
+    await this.idle(page);
+    return page.locator(".cell").nth(index).locator(".output_area").allInnerTexts();
+  },
+};
+
+const lab = {
+  url: (name) => `${base}/lab/tree/${name}.ipynb?token=${token}`,
+  async ready(page) {
+    await page.waitForSelector(".jp-NotebookPanel .jp-Notebook", { timeout: 120000 });
+    await page.waitForSelector(".jp-Notebook-ExecutionIndicator[data-status='idle']", { timeout: 120000 });
+  },
+  async runAll(page) {
+    await page.click(".lm-MenuBar-itemLabel:text-is('Kernel')");
+    await page.click(".lm-Menu-itemLabel:text-is('Restart Kernel and Run All Cells…')");
+    await page.click(".jp-Dialog-button.jp-mod-accept");
+    await page.waitForSelector(".jp-InputPrompt:text('[*]')", { timeout: 60000 });
+    await this.idle(page);
+  },
+  async idle(page) {
+    await page.waitForFunction(
+      () => ![...document.querySelectorAll(".jp-InputPrompt")].some((p) => p.textContent.includes("[*]")) &&
+        document.querySelector(".jp-Notebook-ExecutionIndicator")?.dataset.status === "idle",
+      null, { timeout: RUN_TIMEOUT, polling: 1000 });
+  },
+  errors: (page) => page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']").allInnerTexts(),
+  stderr: (page) => page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").allInnerTexts(),
+  text: (page) => page.locator(".jp-NotebookPanel .jp-Notebook").innerText(),
+  svgs: (page) => page.locator(".jp-NotebookPanel .jp-OutputArea svg").count(),
+  async rerun(page, source) {
+    const cells = page.locator(".jp-NotebookPanel .jp-Cell");
+    const cell = cells.filter({ hasText: source }).first();
+    const prompt = cell.locator(".jp-InputPrompt");
+    const before = await prompt.innerText();
+    await cell.locator(".jp-InputArea-editor").click();
+    await page.keyboard.press("Shift+Enter");
+    for (const deadline = Date.now() + 120000; ; ) {
+      const now = await prompt.innerText();
+      if (now !== before && !now.includes("*")) break;
+      if (Date.now() > deadline) throw new Error(`the cell did not run again (prompt ${now})`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    await this.idle(page);
+    return cell.locator(".jp-OutputArea").allInnerTexts();
+  },
+};
+
+const ui = () => (isLab ? lab : classic);
+
+// ---------------------------------------------------------------- 1 and 2: the notebooks in Jupyter
+
+for (const nb of NOTEBOOKS) {
+  test(`Jupyter UI: ${nb.name} runs all cells without error`, { skip, timeout: RUN_TIMEOUT + 120000 }, async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    try {
+      await page.goto(ui().url(nb.name));
+      await ui().ready(page);
+      await ui().runAll(page);
+      await page.screenshot({ path: path.join(ARTEFACTS, `${nb.name}-jupyter.png`), fullPage: true });
+      assert.deepEqual(await ui().errors(page), [], "no error output");
+      for (const s of await ui().stderr(page)) {
+        assert.doesNotMatch(s, /panic:|goroutine \d+ \[|^exit status/m, "no Go crash printed");
+      }
+      const text = await ui().text(page);
+      for (const want of nb.texts) assert.ok(text.includes(want), `${nb.name} shows ${JSON.stringify(want)}`);
+      assert.ok((await ui().svgs(page)) >= nb.svgs, `${nb.name} shows at least ${nb.svgs} SVG plot(s)`);
+
+      if (nb.name === "01-srn") {
+        // 2. Rerun one cell: its output is replaced, not added to.
+        const outputs = await ui().rerun(page, "numpySRN(math.Tanh, true)");
+        const joined = outputs.join("\n");
+        const count = joined.split("output_y is  1.9280551601516338").length - 1;
+        assert.equal(count, 1, `the rerun cell shows its output once, got ${count} times:\n${joined}`);
+        await page.screenshot({ path: path.join(ARTEFACTS, `${nb.name}-rerun.png`) });
+      }
+    } finally {
+      await page.close();
+    }
+  });
+}
+
+// ---------------------------------------------------------------- 3: the exported HTML, offline
+
+test("exported HTML shows outputs and plots offline", { skip, timeout: 20 * 60 * 1000 }, async () => {
+  const executed = process.env.RNNGO_EXECUTED_DIR;
+  const out = path.join(ROOT, "build", "export");
+  const args = ["--out", out];
+  if (executed && NOTEBOOKS.every((nb) => fs.existsSync(path.join(executed, `${nb.name}.ipynb`)))) {
+    args.push("--executed", executed); // reuse the notebooks the Go tests just executed
+  }
+  execFileSync(path.join(ROOT, "scripts", "export.sh"), args, { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"] });
+  const context = await browser.newContext({ offline: true, viewport: { width: 1280, height: 900 } });
+  const blocked = [];
+  await context.route("**/*", (route) => {
+    const url = route.request().url();
+    if (url.startsWith("file:")) return route.continue();
+    blocked.push(url);
+    return route.abort();
+  });
+  try {
+    for (const nb of NOTEBOOKS) {
+      const file = path.join(out, "html", `${nb.name}.html`);
+      assert.ok(fs.existsSync(file), `${file} exists`);
+      const page = await context.newPage();
+      await page.goto(`file://${file}`);
+      const body = await page.locator("body").innerText();
+      for (const want of nb.texts) assert.ok(body.includes(want), `${nb.name}.html shows ${JSON.stringify(want)}`);
+      const svgs = page.locator("svg");
+      assert.ok((await svgs.count()) >= nb.svgs, `${nb.name}.html has ${nb.svgs}+ SVG plot(s)`);
+      for (let i = 0; i < nb.svgs; i++) {
+        const svg = svgs.nth(i);
+        await svg.scrollIntoViewIfNeeded();
+        assert.ok(await svg.isVisible(), `${nb.name}.html: SVG ${i} is visible`);
+        const box = await svg.boundingBox();
+        assert.ok(box && box.width > 100 && box.height > 100, `${nb.name}.html: SVG ${i} is drawn (${JSON.stringify(box)})`);
+      }
+      await page.screenshot({ path: path.join(ARTEFACTS, `${nb.name}-export.png`), fullPage: true });
+      await page.close();
+    }
+  } finally {
+    await context.close();
+  }
+  fs.writeFileSync(path.join(ARTEFACTS, "blocked-requests.txt"), blocked.join("\n") + "\n");
+});
