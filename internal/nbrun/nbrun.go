@@ -156,8 +156,9 @@ func Available() error {
 // running after an error cell (allow_errors), so that every problem is listed
 // by Problems; a cell running longer than cellTimeout fails the run.
 //
-// The run uses GoNB's plain-text compile errors (--raw_error).
-func Execute(ctx context.Context, path, outDir string, cellTimeout time.Duration) (*Notebook, error) {
+// The run uses GoNB's plain-text compile errors (--raw_error). env adds
+// "KEY=value" settings to the environment (e.g. a GOCACHE for a cold build).
+func Execute(ctx context.Context, path, outDir string, cellTimeout time.Duration, env ...string) (*Notebook, error) {
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return nil, err
 	}
@@ -172,7 +173,7 @@ func Execute(ctx context.Context, path, outDir string, cellTimeout time.Duration
 		"--output-dir", outDir, abs}
 	cmd := exec.CommandContext(ctx, "jupyter", args...)
 	cmd.Dir = filepath.Dir(abs)
-	cmd.Env = append(os.Environ(), "RNNGO_GONB_FLAGS=--raw_error")
+	cmd.Env = append(append(os.Environ(), "RNNGO_GONB_FLAGS=--raw_error"), env...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	start := time.Now()

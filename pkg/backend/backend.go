@@ -5,10 +5,15 @@
 // configuration are made once:
 //
 //   - By default it is GoMLX's pure-Go backend, SimpleGo ("go"), configured
-//     with unlimited parallelism ("parallelism=-1"). With SimpleGo's default
+//     with unlimited parallelism ("parallelism=-1") and sequential execution
+//     of the graph's operations ("ops_sequential"). With SimpleGo's default
 //     worker pool, training graphs hang forever in about half of the runs on a
 //     2-core machine (a task waits for the pool it is running in); with
-//     unlimited parallelism no run ever hung (see TestNoDeadlock).
+//     unlimited parallelism no run ever hung (see TestNoDeadlock). Recurrent
+//     graphs are long chains of small operations, for which SimpleGo's
+//     parallel scheduler costs about 20 µs an operation in goroutine hand-offs:
+//     executed in sequence, the lecture-12 trainings run 3–4x faster and
+//     mathor's about 10% (cmd/rnnbench); the matrix products still use both cores.
 //   - If the environment variable GOMLX_BACKEND is set, it is used as given
 //     ("<name>:<config>", for instance "xla:cuda"), except that a SimpleGo
 //     configuration without an explicit "parallelism=" gets "parallelism=-1"
@@ -35,8 +40,9 @@ import (
 const EnvVar = backends.ConfigEnvVar
 
 // DefaultConfig is the configuration used when GOMLX_BACKEND is not set:
-// SimpleGo with unlimited parallelism, "go:parallelism=-1".
-const DefaultConfig = simplego.BackendName + ":parallelism=-1"
+// SimpleGo with unlimited parallelism and sequential op execution,
+// "go:parallelism=-1,ops_sequential".
+const DefaultConfig = simplego.BackendName + ":parallelism=-1,ops_sequential"
 
 var (
 	once    sync.Once
@@ -67,7 +73,8 @@ func MustGet() backends.Backend {
 
 // Config returns the configuration string [New] uses for the given value of
 // GOMLX_BACKEND: DefaultConfig when it is empty, and "parallelism=-1" added
-// to a SimpleGo configuration that does not set its parallelism.
+// to a SimpleGo configuration that does not set its parallelism (an explicit
+// GOMLX_BACKEND=go keeps SimpleGo's own scheduling otherwise).
 func Config(env string) string {
 	env = strings.TrimSpace(env)
 	if env == "" {
@@ -83,7 +90,7 @@ func Config(env string) string {
 		}
 	}
 	if strings.TrimSpace(cfg) == "" {
-		return DefaultConfig
+		return simplego.BackendName + ":parallelism=-1"
 	}
 	return env + ",parallelism=-1"
 }

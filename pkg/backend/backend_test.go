@@ -22,8 +22,8 @@ import (
 
 func TestConfig(t *testing.T) {
 	for _, tc := range []struct{ env, want string }{
-		{"", "go:parallelism=-1"},
-		{"  ", "go:parallelism=-1"},
+		{"", "go:parallelism=-1,ops_sequential"},
+		{"  ", "go:parallelism=-1,ops_sequential"},
 		{"go", "go:parallelism=-1"},
 		{"go:", "go:parallelism=-1"},
 		{"go:ops_sequential", "go:ops_sequential,parallelism=-1"},

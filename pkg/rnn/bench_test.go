@@ -71,3 +71,49 @@ func benchTrainer(b *testing.B, batch, steps, hidden int, custom bool) (*train.T
 	return trainer, tensors.FromFlatDataAndDimensions(xs, steps, batch, inputSize),
 		tensors.FromFlatDataAndDimensions(ls, steps, batch, 1)
 }
+
+// BenchmarkMatmul measures the backend's matrix product on the shapes of the
+// homework's recurrent steps and weight gradients, and reports the
+// throughput in GMAC/s (multiply-adds a second): on the pure-Go backend the
+// training steps are bound by it.
+//
+//	go test -run '^$' -bench Matmul ./pkg/rnn/
+func BenchmarkMatmul(b *testing.B) {
+	for _, s := range []struct {
+		name       string
+		rows, cols int // output [rows, cols]
+		k          int // contraction
+	}{
+		{"step_B3_H128", 3, 128, 128},
+		{"step_B32_H128", 32, 128, 128},
+		{"dWhh_B3_T6_H128", 128, 128, 18},
+		{"dWhh_B32_T32_H128", 128, 128, 1024},
+	} {
+		b.Run(s.name, func(b *testing.B) {
+			rng := rand.New(rand.NewPCG(1, 1))
+			fill := func(n int) []float32 {
+				v := make([]float32, n)
+				for i := range v {
+					v[i] = rng.Float32()
+				}
+				return v
+			}
+			x := tensors.FromFlatDataAndDimensions(fill(s.rows*s.k), s.rows, s.k)
+			w := tensors.FromFlatDataAndDimensions(fill(s.cols*s.k), s.cols, s.k)
+			exec, err := graph.NewExec(backend.MustGet(), func(x, w *graph.Node) *graph.Node { return matmulT(x, w) })
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := exec.Exec(x, w); err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			for range b.N {
+				if _, err := exec.Exec(x, w); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(s.rows*s.cols*s.k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GMAC/s")
+		})
+	}
+}

@@ -138,9 +138,7 @@ func (c *Cell) Forward(x, h *graph.Node) *graph.Node {
 		x = graph.ExpandAxes(x, 0)
 	}
 	batch := x.Shape().Dim(0)
-	if h == nil {
-		h = zerosState(g, c.dtype, batch, c.hiddenSize)
-	} else {
+	if h != nil {
 		want := []int{batch, c.hiddenSize}
 		if unbatched {
 			want = want[1:]
@@ -156,7 +154,7 @@ func (c *Cell) Forward(x, h *graph.Node) *graph.Node {
 		}
 	}
 	w := c.weights(g)
-	hs := recurrence(graph.ExpandAxes(x, 0), h, w, c.nonlinearity, false, c.customGradient) // [1, N, H]
+	hs := recurrence(graph.ExpandAxes(x, 0), nil, h, w, c.nonlinearity, false, c.customGradient) // [1, N, H]
 	if unbatched {
 		return graph.Reshape(hs, c.hiddenSize)
 	}

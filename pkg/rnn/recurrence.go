@@ -1,7 +1,6 @@
 package rnn
 
 import (
-	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/shapes"
 )
@@ -23,17 +22,21 @@ type dirWeights struct {
 //
 //	h_t = act(x_t · W_ihᵀ + b_ih + h_{t-1} · W_hhᵀ + b_hh)
 //
-// x is [L, N, I] (time-major), h0 is [N, H]. It returns hs [L, N, H] in time
-// order: hs[t] is the state after reading x[t] (for reverse, after reading
-// x[L-1] … x[t], PyTorch's convention).
+// x is [L, N, I] (time-major); or x is nil and idx [L, N] holds class
+// indices standing for one-hot rows of x, whose product with W_ihᵀ is then a
+// row lookup (exactly the same numbers). h0 is [N, H], or nil for zeros
+// (then the first step skips the product with W_hh, which would be zero).
+// It returns hs
+// [L, N, H] in time order: hs[t] is the state after reading x[t] (for
+// reverse, after reading x[L-1] … x[t], PyTorch's convention).
 //
-// The input projection of all steps is one matrix product, with both biases
-// added once. With custom, the gradient is the hand-derived BPTT of
-// bpttBackward (one matrix product per step, then three for the whole
+// The input projection of all steps is one matrix product (or lookup), with
+// both biases added once. With custom, the gradient is the hand-derived BPTT
+// of bpttBackward (one matrix product per step, then three for the whole
 // sequence); otherwise GoMLX differentiates the forward operations.
-func recurrence(x, h0 *graph.Node, w dirWeights, nonlinearity string, reverse, custom bool) *graph.Node {
+func recurrence(x, idx, h0 *graph.Node, w dirWeights, nonlinearity string, reverse, custom bool) *graph.Node {
 	if !custom {
-		return recurrenceForward(x, h0, w, nonlinearity, reverse, true, nil)
+		return recurrenceForward(x, idx, h0, w, nonlinearity, reverse, true, nil)
 	}
 	var steps []*graph.Node // forward's per-step states, in time order, shared with backward.
 	inputs := []*graph.Node{x, h0, w.wih, w.whh, w.bih, w.bhh}
@@ -43,26 +46,42 @@ func recurrence(x, h0 *graph.Node, w dirWeights, nonlinearity string, reverse, c
 	}
 	forward := func(in []*graph.Node) []*graph.Node {
 		sw := dirWeights{wih: in[2], whh: in[3], bih: in[4], bhh: in[5]}
-		return []*graph.Node{recurrenceForward(in[0], in[1], sw, nonlinearity, reverse, false, &steps)}
+		return []*graph.Node{recurrenceForward(in[0], idx, in[1], sw, nonlinearity, reverse, false, &steps)}
 	}
 	backward := func(in, _, vOut []*graph.Node) []*graph.Node {
-		return bpttBackward(in, steps, vOut[0], nonlinearity, reverse, needGrad)
+		return bpttBackward(in, idx, steps, vOut[0], nonlinearity, reverse, needGrad)
 	}
 	return withCustomGradient(inputs, needGrad, forward, backward)[0]
+}
+
+// inputProjection is x · W_ihᵀ for x [L, N, I] as [L·N, H]; or, for class
+// indices idx [L, N], the rows idx of W_ihᵀ (the same numbers as the product
+// with one-hot rows, exactly).
+func inputProjection(x, idx, wih *graph.Node) *graph.Node {
+	if idx != nil {
+		seqLen, batch := idx.Shape().Dim(0), idx.Shape().Dim(1)
+		return graph.Gather(graph.Transpose(wih, 0, 1), graph.Reshape(idx, seqLen*batch, 1))
+	}
+	seqLen, batch, inputSize := x.Shape().Dim(0), x.Shape().Dim(1), x.Shape().Dim(2)
+	return matmulT(graph.Reshape(x, seqLen*batch, inputSize), wih)
 }
 
 // recurrenceForward builds the forward recurrence. With differentiable set,
 // per-step slices of the input projection are taken with Gather (whose
 // gradient works on every backend) instead of Slice. If steps is not nil it
 // receives the per-step states [N, H] in time order.
-func recurrenceForward(x, h0 *graph.Node, w dirWeights, nonlinearity string, reverse, differentiable bool, steps *[]*graph.Node) *graph.Node {
+func recurrenceForward(x, idx, h0 *graph.Node, w dirWeights, nonlinearity string, reverse, differentiable bool, steps *[]*graph.Node) *graph.Node {
 	// Mise en place.
-	g := x.Graph()
-	seqLen, batch, inputSize := x.Shape().Dim(0), x.Shape().Dim(1), x.Shape().Dim(2)
+	in := x
+	if in == nil {
+		in = idx
+	}
+	g := in.Graph()
+	seqLen, batch := in.Shape().Dim(0), in.Shape().Dim(1)
 	hidden := w.whh.Shape().Dim(0)
 
 	// One input projection for the whole sequence, both biases fused: [L, N, H].
-	proj := matmulT(graph.Reshape(x, seqLen*batch, inputSize), w.wih)
+	proj := inputProjection(x, idx, w.wih)
 	if w.bih != nil {
 		proj = graph.Add(proj, graph.ExpandAxes(graph.Add(w.bih, w.bhh), 0))
 	}
@@ -81,7 +100,11 @@ func recurrenceForward(x, h0 *graph.Node, w dirWeights, nonlinearity string, rev
 		} else {
 			pt = graph.Reshape(graph.Slice(proj, graph.AxisElem(t)), batch, hidden)
 		}
-		h = activate(graph.Add(pt, matmulT(h, w.whh)), nonlinearity)
+		if h == nil { // zero initial state: h_0 · W_hhᵀ = 0
+			h = activate(pt, nonlinearity)
+		} else {
+			h = activate(graph.Add(pt, matmulT(h, w.whh)), nonlinearity)
+		}
 		states[t] = h
 	}
 	if steps != nil {
@@ -117,11 +140,11 @@ func activationGrad(v, h *graph.Node, nonlinearity string) *graph.Node {
 //	∂x_t  = δ_t · W_ih,     ∂h0 = δ_first · W_hh
 //
 // where the sums over t are single products over the stacked [L·N, ·] matrices.
-func bpttBackward(in, states []*graph.Node, vHs *graph.Node, nonlinearity string, reverse bool, needGrad []bool) []*graph.Node {
+func bpttBackward(in []*graph.Node, idx *graph.Node, states []*graph.Node, vHs *graph.Node, nonlinearity string, reverse bool, needGrad []bool) []*graph.Node {
 	// Mise en place.
 	x, h0, wih, whh := in[0], in[1], in[2], in[3]
-	seqLen, batch, inputSize := x.Shape().Dim(0), x.Shape().Dim(1), x.Shape().Dim(2)
-	hidden := whh.Shape().Dim(0)
+	seqLen, batch := vHs.Shape().Dim(0), vHs.Shape().Dim(1)
+	hidden, inputSize := wih.Shape().Dim(0), wih.Shape().Dim(1)
 	whhT := graph.Transpose(whh, 0, 1) // once per graph: δ·W_hh = DotGeneral(δ, W_hhᵀ) on the fast layout.
 
 	deltas := make([]*graph.Node, seqLen)
@@ -142,36 +165,48 @@ func bpttBackward(in, states []*graph.Node, vHs *graph.Node, nonlinearity string
 		}
 	}
 
-	// Previous state of each step, in time order.
-	prev := make([]*graph.Node, seqLen)
+	// ∂W_hh = Σ_t δ_tᵀ h_{t-1} pairs each step's δ with the state it started
+	// from; with a zero initial state the first step's term is zero and is
+	// left out of the product.
+	var whhDeltas, prev []*graph.Node
 	for t := range seqLen {
+		var p *graph.Node
 		switch {
 		case !reverse && t > 0:
-			prev[t] = states[t-1]
+			p = states[t-1]
 		case reverse && t < seqLen-1:
-			prev[t] = states[t+1]
+			p = states[t+1]
+		case h0 != nil:
+			p = h0
 		default:
-			prev[t] = h0
+			continue
 		}
+		whhDeltas, prev = append(whhDeltas, deltas[t]), append(prev, p)
 	}
 	delta2d := graph.Reshape(graph.Stack(deltas, 0), seqLen*batch, hidden)
 	grads := make([]*graph.Node, len(in))
-	if needGrad[0] {
+	if x != nil && needGrad[0] {
 		grads[0] = graph.Reshape(matmulT(delta2d, graph.Transpose(wih, 0, 1)), seqLen, batch, inputSize)
 	}
 	if needGrad[1] {
 		grads[1] = carry
 	}
-	grads[2] = matmulTN(delta2d, graph.Reshape(x, seqLen*batch, inputSize))
-	grads[3] = matmulTN(delta2d, graph.Reshape(graph.Stack(prev, 0), seqLen*batch, hidden))
+	if idx != nil {
+		// One-hot input: ∂W_ih[:, i] is the sum of the δ rows whose index is i.
+		zeros := graph.Zeros(wih.Graph(), shapes.Make(wih.DType(), inputSize, hidden))
+		grads[2] = graph.Transpose(graph.ScatterSum(zeros, graph.Reshape(idx, seqLen*batch, 1), delta2d, false, false), 0, 1)
+	} else {
+		grads[2] = matmulTN(delta2d, graph.Reshape(x, seqLen*batch, inputSize))
+	}
+	if len(prev) == 0 { // a single step from a zero state
+		grads[3] = graph.ZerosLike(whh)
+	} else {
+		grads[3] = matmulTN(graph.Reshape(graph.Stack(whhDeltas, 0), len(prev)*batch, hidden),
+			graph.Reshape(graph.Stack(prev, 0), len(prev)*batch, hidden))
+	}
 	if in[4] != nil {
 		db := graph.ReduceSum(delta2d, 0)
 		grads[4], grads[5] = db, db
 	}
 	return grads
-}
-
-// zerosState is a [N, H] zero state of the given dtype.
-func zerosState(g *graph.Graph, dtype dtypes.DType, batch, hidden int) *graph.Node {
-	return graph.Zeros(g, shapes.Make(dtype, batch, hidden))
 }

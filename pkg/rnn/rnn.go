@@ -190,13 +190,6 @@ func (r *RNN) Forward(x, h0 *graph.Node) (output, hN *graph.Node) {
 	if !r.done {
 		panicf("rnn.RNN.Forward called before Done")
 	}
-	// Mise en place.
-	g := x.Graph()
-	numDirs := r.NumDirections()
-	numStates := numDirs * r.numLayers
-	hidden := r.hiddenSize
-	unbatched := x.Rank() == 2
-
 	switch {
 	case x.Rank() != 2 && x.Rank() != 3:
 		panicf("rnn.RNN: input must be 2-D [seq_len, input_size] (unbatched) or 3-D %s, got %d-D %v",
@@ -206,14 +199,61 @@ func (r *RNN) Forward(x, h0 *graph.Node) (output, hN *graph.Node) {
 	case x.DType() != r.dtype:
 		panicf("rnn.RNN: input dtype: expected %s, got %s", r.dtype, x.DType())
 	}
+	unbatched := x.Rank() == 2
 	if unbatched {
 		x = graph.ExpandAxes(x, 1) // [L, 1, I]
 	} else if r.batchFirst {
 		x = graph.Transpose(x, 0, 1) // [L, N, I]
 	}
-	seqLen, batch := x.Shape().Dim(0), x.Shape().Dim(1)
+	return r.forward(x, nil, h0, unbatched)
+}
+
+// ForwardOneHot is Forward(OneHot(indices, input_size), h0): the input is
+// given as class indices, [L, N] ([N, L] with BatchFirst, [L] unbatched),
+// each standing for a one-hot row of x. The first layer's input projection
+// is then a lookup of W_ih's columns instead of a matrix product — exactly
+// the same numbers, faster (mathor's encoder–decoder feeds one-hot
+// characters). Indices must lie in [0, input_size): values are not checked
+// in the graph.
+func (r *RNN) ForwardOneHot(indices, h0 *graph.Node) (output, hN *graph.Node) {
+	if !r.done {
+		panicf("rnn.RNN.ForwardOneHot called before Done")
+	}
+	if !indices.DType().IsInt() {
+		panicf("rnn.RNN.ForwardOneHot: indices must be integers, got %s", indices.DType())
+	}
+	if indices.Rank() != 1 && indices.Rank() != 2 {
+		layout := "[seq_len, batch]"
+		if r.batchFirst {
+			layout = "[batch, seq_len]"
+		}
+		panicf("rnn.RNN.ForwardOneHot: indices must be 1-D [seq_len] (unbatched) or 2-D %s, got %d-D %v",
+			layout, indices.Rank(), indices.Shape().Dimensions)
+	}
+	unbatched := indices.Rank() == 1
+	if unbatched {
+		indices = graph.ExpandAxes(indices, 1) // [L, 1]
+	} else if r.batchFirst {
+		indices = graph.Transpose(indices, 0, 1) // [L, N]
+	}
+	return r.forward(nil, indices, h0, unbatched)
+}
+
+// forward runs the layers on time-major input: x [L, N, I], or indices
+// [L, N] for one-hot input.
+func (r *RNN) forward(x, idx, h0 *graph.Node, unbatched bool) (output, hN *graph.Node) {
+	// Mise en place.
+	in := x
+	if in == nil {
+		in = idx
+	}
+	g := in.Graph()
+	numDirs := r.NumDirections()
+	numStates := numDirs * r.numLayers
+	hidden := r.hiddenSize
+	seqLen, batch := in.Shape().Dim(0), in.Shape().Dim(1)
 	if seqLen == 0 || batch == 0 {
-		panicf("rnn.RNN: empty input %v: the sequence length and the batch must be positive", x.Shape().Dimensions)
+		panicf("rnn.RNN: empty input %v: the sequence length and the batch must be positive", in.Shape().Dimensions)
 	}
 	if h0 != nil {
 		want := []int{numStates, batch, hidden}
@@ -231,7 +271,7 @@ func (r *RNN) Forward(x, h0 *graph.Node) (output, hN *graph.Node) {
 		}
 	}
 
-	layerInput := x
+	layerInput, layerIdx := x, idx
 	finals := make([]*graph.Node, 0, numStates)
 	for layer := range r.numLayers {
 		if layer > 0 && r.dropout > 0 {
@@ -239,14 +279,12 @@ func (r *RNN) Forward(x, h0 *graph.Node) (output, hN *graph.Node) {
 		}
 		outs := make([]*graph.Node, numDirs)
 		for dir := range numDirs {
-			idx := layer*numDirs + dir
-			var hInit *graph.Node
-			if h0 == nil {
-				hInit = zerosState(g, r.dtype, batch, hidden)
-			} else {
-				hInit = graph.Gather(h0, graph.Const(g, []int32{int32(idx)}))
+			state := layer*numDirs + dir // index into h0 and hN
+			var hInit *graph.Node        // nil: zeros
+			if h0 != nil {
+				hInit = graph.Gather(h0, graph.Const(g, []int32{int32(state)}))
 			}
-			hs := recurrence(layerInput, hInit, r.weights(g, idx), r.nonlinearity, dir == 1, r.customGradient)
+			hs := recurrence(layerInput, layerIdx, hInit, r.weights(g, state), r.nonlinearity, dir == 1, r.customGradient)
 			outs[dir] = hs
 			last := seqLen - 1
 			if dir == 1 {
@@ -259,6 +297,7 @@ func (r *RNN) Forward(x, h0 *graph.Node) (output, hN *graph.Node) {
 		} else {
 			layerInput = graph.Concatenate(outs, -1)
 		}
+		layerIdx = nil // layers above the first read dense states
 	}
 	output, hN = layerInput, graph.Stack(finals, 0)
 	switch {

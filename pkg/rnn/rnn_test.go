@@ -344,6 +344,14 @@ func TestBadInput(t *testing.T) {
 			m, _ := New(ctx, 2, 4).Done()
 			m.Forward(graph.Zeros(g, shapes.Make(dtypes.Float64, 5, 1, 2)), nil)
 		}, "input dtype: expected Float32, got Float64"},
+		{"one-hot float indices", func(ctx *context.Context, g *graph.Graph) {
+			m, _ := New(ctx, 4, 4).Done()
+			m.ForwardOneHot(graph.Zeros(g, shapeF32(5, 2)), nil)
+		}, "indices must be integers, got Float32"},
+		{"one-hot rank", func(ctx *context.Context, g *graph.Graph) {
+			m, _ := New(ctx, 4, 4).BatchFirst(true).Done()
+			m.ForwardOneHot(graph.Zeros(g, shapes.Make(dtypes.Int32, 5, 2, 4)), nil)
+		}, "indices must be 1-D [seq_len] (unbatched) or 2-D [batch, seq_len], got 3-D [5 2 4]"},
 		{"cell input size", func(ctx *context.Context, g *graph.Graph) {
 			c, _ := NewCell(ctx, 4, 4).Done()
 			c.Forward(graph.Zeros(g, shapeF32(1, 3)), nil)
@@ -538,4 +546,78 @@ func TestParameterInit(t *testing.T) {
 	if err := m.NamedParameters()[3].Uniform(1, -1, nil); err == nil {
 		t.Error("Uniform(1, -1) should fail")
 	}
+}
+
+// TestForwardOneHot: indices give exactly the numbers of their one-hot rows,
+// outputs and gradients, with the custom gradients and with autodiff.
+func TestForwardOneHot(t *testing.T) {
+	for _, tc := range []struct {
+		name                       string
+		layers                     int
+		bidir, batchFirst, unbatch bool
+		custom                     bool
+	}{
+		{"1 layer", 1, false, false, false, true},
+		{"1 layer autodiff", 1, false, false, false, false},
+		{"2 layers bidir batch_first", 2, true, true, false, true},
+		{"unbatched", 1, false, false, true, true},
+		{"2 layers bidir autodiff", 2, true, false, false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			const vocab, hidden = 7, 5
+			idxData := [][]int32{{1, 0, 6}, {3, 3, 2}, {5, 4, 0}, {2, 6, 1}} // [L=4, N=3]
+			if tc.batchFirst {
+				idxData = [][]int32{{1, 3, 5, 2}, {0, 3, 4, 6}, {6, 2, 0, 1}} // [N=3, L=4]
+			}
+			var idx *tensors.Tensor
+			if tc.unbatch {
+				idx = tensors.FromValue([]int32{1, 3, 5, 2})
+			} else {
+				idx = tensors.FromValue(idxData)
+			}
+			ctx := context.New()
+			ctx.SetParam(context.ParamInitialSeed, int64(9))
+			m, err := New(ctx.In("rnn"), vocab, hidden).NumLayers(tc.layers).Bidirectional(tc.bidir).
+				BatchFirst(tc.batchFirst).DType(dtypes.Float64).CustomGradient(tc.custom).Done()
+			if err != nil {
+				t.Fatal(err)
+			}
+			run := func(oneHot bool) []*tensors.Tensor {
+				return mustExecWith(t, ctx, func(ctx *context.Context, idx *graph.Node) []*graph.Node {
+					var out, hn *graph.Node
+					if oneHot {
+						out, hn = m.ForwardOneHot(idx, nil)
+					} else {
+						out, hn = m.Forward(graph.OneHot(idx, vocab, dtypes.Float64), nil)
+					}
+					loss := graph.Add(graph.ReduceAllSum(graph.Mul(out, out)), graph.ReduceAllSum(hn))
+					var wrt []*graph.Node
+					for _, p := range m.NamedParameters() {
+						wrt = append(wrt, p.Variable.ValueGraph(idx.Graph()))
+					}
+					return append([]*graph.Node{out, hn}, graph.Gradient(loss, wrt...)...)
+				}, idx)
+			}
+			a, b := run(true), run(false)
+			for i := range a {
+				if d := maxRelDiff(Float64s(a[i]), Float64s(b[i])); d != 0 {
+					t.Errorf("result %d: indices and one-hot differ by %g", i, d)
+				}
+			}
+		})
+	}
+}
+
+// mustExecWith builds and runs a graph with the given inputs.
+func mustExecWith(t *testing.T, ctx *context.Context, fn func(ctx *context.Context, x *graph.Node) []*graph.Node, x *tensors.Tensor) []*tensors.Tensor {
+	t.Helper()
+	exec, err := context.NewExec(backend.MustGet(), ctx, fn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	outs, err := exec.Exec(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return outs
 }

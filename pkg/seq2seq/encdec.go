@@ -82,9 +82,13 @@ func (m *EncoderDecoder) Steps() int { return m.NStep + 1 }
 
 // Batch is a batch of examples as mathor's make_data lays it out
 // (batch first): EncIn and DecIn are one-hot [B, NStep+1, V] float32,
-// DecOut is class indices [B, NStep+1] int32.
+// DecOut is class indices [B, NStep+1] int32. EncIdx and DecIdx are the
+// class indices of EncIn's and DecIn's one-hot rows, [B, NStep+1] int32:
+// the model reads those (a row lookup gives exactly the product with the
+// one-hot rows, without the matrix product).
 type Batch struct {
 	EncIn, DecIn, DecOut *tensors.Tensor
+	EncIdx, DecIdx       *tensors.Tensor
 }
 
 // pad checks a word and pads it with Pad to NStep characters.
@@ -116,7 +120,7 @@ func (m *EncoderDecoder) MakeData(pairs []Pair) (Batch, error) {
 	steps, v := m.Steps(), m.Vocab.Size()
 	encIn := make([]float32, 0, len(pairs)*steps*v)
 	decIn := make([]float32, 0, len(pairs)*steps*v)
-	decOut := make([]int32, 0, len(pairs)*steps)
+	var encIdx, decIdx, decOut []int32
 	for i, p := range pairs {
 		src, err := m.pad(p.Source)
 		if err != nil {
@@ -128,17 +132,28 @@ func (m *EncoderDecoder) MakeData(pairs []Pair) (Batch, error) {
 		}
 		encIn = append(encIn, m.oneHot(src+string(End))...)
 		decIn = append(decIn, m.oneHot(string(Start)+tgt)...)
-		for _, r := range tgt + string(End) {
-			idx, _ := m.Vocab.Index(r)
-			decOut = append(decOut, int32(idx))
-		}
+		encIdx = append(encIdx, m.indices(src+string(End))...)
+		decIdx = append(decIdx, m.indices(string(Start)+tgt)...)
+		decOut = append(decOut, m.indices(tgt+string(End))...)
 	}
 	b := len(pairs)
 	return Batch{
 		EncIn:  tensors.FromFlatDataAndDimensions(encIn, b, steps, v),
 		DecIn:  tensors.FromFlatDataAndDimensions(decIn, b, steps, v),
 		DecOut: tensors.FromFlatDataAndDimensions(decOut, b, steps),
+		EncIdx: tensors.FromFlatDataAndDimensions(encIdx, b, steps),
+		DecIdx: tensors.FromFlatDataAndDimensions(decIdx, b, steps),
 	}, nil
+}
+
+// indices of a string whose characters are known to be in the vocabulary.
+func (m *EncoderDecoder) indices(s string) []int32 {
+	idx, _ := m.Vocab.Encode(s)
+	out := make([]int32, len(idx))
+	for i, c := range idx {
+		out[i] = int32(c)
+	}
+	return out
 }
 
 // oneHot of a string whose characters are known to be in the vocabulary.
@@ -170,33 +185,46 @@ func (m *EncoderDecoder) layers(ctx *context.Context) (enc, dec *rnn.RNN, fc *rn
 	return
 }
 
-// Encode runs the encoder over encIn [B, T, V] (batch first, as make_data
-// lays it out) and returns its final state h_n [1, B, H]: the context
-// vector handed to the decoder. The initial state is zeros of the input's
-// batch size (mathor's h_0 is fixed to the training batch size).
+// Encode runs the encoder over encIn (batch first, as make_data lays it
+// out: one-hot [B, T, V] float32, or the class indices [B, T] int32 of those
+// rows) and returns its final state h_n [1, B, H]: the context vector handed
+// to the decoder. The initial state is zeros of the input's batch size
+// (mathor's h_0 is fixed to the training batch size).
 func (m *EncoderDecoder) Encode(ctx *context.Context, encIn *graph.Node) *graph.Node {
 	enc, _, _, err := m.layers(ctx)
 	if err != nil {
 		panic(err)
 	}
-	_, hN := enc.Forward(graph.Transpose(encIn, 0, 1), nil) // [T, B, V] → h_n [1, B, H]
+	_, hN := runRNN(enc, encIn, nil)
 	return hN
 }
 
-// Decode runs the decoder over decIn [B, T, V] from state h [1, B, H] and
-// applies fc at every step: logits [T, B, V] (time first, as mathor's
-// model returns them), and the decoder's final state.
+// Decode runs the decoder over decIn (one-hot [B, T, V] or indices [B, T],
+// as for Encode) from state h [1, B, H] and applies fc at every step:
+// logits [T, B, V] (time first, as mathor's model returns them), and the
+// decoder's final state.
 func (m *EncoderDecoder) Decode(ctx *context.Context, decIn, h *graph.Node) (logits, hN *graph.Node) {
 	_, dec, fc, err := m.layers(ctx)
 	if err != nil {
 		panic(err)
 	}
-	out, hN := dec.Forward(graph.Transpose(decIn, 0, 1), h) // [T, B, H]
+	out, hN := runRNN(dec, decIn, h) // [T, B, H]
 	return fc.Forward(out), hN
 }
 
+// runRNN runs a time-major RNN on batch-first input: one-hot rows
+// [B, T, V], or their class indices [B, T] (read with ForwardOneHot: the same
+// numbers, without the input matrix product).
+func runRNN(r *rnn.RNN, in, h0 *graph.Node) (out, hN *graph.Node) {
+	if in.DType().IsInt() {
+		return r.ForwardOneHot(graph.Transpose(in, 0, 1), h0)
+	}
+	return r.Forward(graph.Transpose(in, 0, 1), h0)
+}
+
 // Logits is mathor's forward: the decoder, started from the encoder's h_n,
-// reads decIn; the result is [T, B, V].
+// reads decIn; the result is [T, B, V]. Inputs are one-hot or indices (see
+// Encode).
 func (m *EncoderDecoder) Logits(ctx *context.Context, encIn, decIn *graph.Node) *graph.Node {
 	logits, _ := m.Decode(ctx, decIn, m.Encode(ctx, encIn))
 	return logits
@@ -208,7 +236,8 @@ func (m *EncoderDecoder) Logits(ctx *context.Context, encIn, decIn *graph.Node) 
 // Padding steps count like any other, as in the original.
 func (m *EncoderDecoder) Loss(logits, decOut *graph.Node) *graph.Node {
 	steps, batch, v := logits.Shape().Dim(0), logits.Shape().Dim(1), logits.Shape().Dim(2)
-	perStep := graph.Reshape(graph.Transpose(logits, 0, 1), batch*steps, v)
-	// Σ_b mean_t CE = (1/T) Σ_{b,t} CE.
-	return graph.DivScalar(CrossEntropy(perStep, graph.Reshape(decOut, batch*steps), true), float64(steps))
+	// Σ_b mean_t CE = (1/T) Σ_{t,b} CE: the targets are put in time-major
+	// order to match the logits (cheaper than transposing the logits).
+	labels := graph.Reshape(graph.Transpose(decOut, 0, 1), steps*batch)
+	return graph.DivScalar(CrossEntropy(graph.Reshape(logits, steps*batch, v), labels, true), float64(steps))
 }

@@ -158,7 +158,7 @@ func (d *pairsDataset) Yield() (any, []*tensors.Tensor, []*tensors.Tensor, error
 	}
 	idx := d.order[d.next:min(d.next+d.batch, len(d.order))]
 	d.next += len(idx)
-	return nil, []*tensors.Tensor{gatherRows(d.all.EncIn, idx), gatherRows(d.all.DecIn, idx)},
+	return nil, []*tensors.Tensor{gatherRows(d.all.EncIdx, idx), gatherRows(d.all.DecIdx, idx)},
 		[]*tensors.Tensor{gatherRows(d.all.DecOut, idx)}, nil
 }
 
@@ -207,9 +207,12 @@ func (m *EncoderDecoder) translationInput(word string) (Batch, error) {
 		return Batch{}, err
 	}
 	steps, v := m.Steps(), m.Vocab.Size()
+	dec := string(Start) + strings.Repeat(string(Pad), m.NStep)
 	return Batch{
-		EncIn: tensors.FromFlatDataAndDimensions(m.oneHot(src+string(End)), 1, steps, v),
-		DecIn: tensors.FromFlatDataAndDimensions(m.oneHot(string(Start)+strings.Repeat(string(Pad), m.NStep)), 1, steps, v),
+		EncIn:  tensors.FromFlatDataAndDimensions(m.oneHot(src+string(End)), 1, steps, v),
+		DecIn:  tensors.FromFlatDataAndDimensions(m.oneHot(dec), 1, steps, v),
+		EncIdx: tensors.FromFlatDataAndDimensions(m.indices(src+string(End)), 1, steps),
+		DecIdx: tensors.FromFlatDataAndDimensions(m.indices(dec), 1, steps),
 	}, nil
 }
 
@@ -252,7 +255,7 @@ func (t *Translator) TranslatePadded(word string) (Decoded, error) {
 			return Decoded{}, err
 		}
 	}
-	out, err := t.full.Exec(batch.EncIn, batch.DecIn)
+	out, err := t.full.Exec(batch.EncIdx, batch.DecIdx)
 	if err != nil {
 		return Decoded{}, fmt.Errorf("seq2seq.TranslatePadded: %w", err)
 	}
@@ -305,7 +308,7 @@ func (t *Translator) TranslateGreedy(word string, maxLen int) (Decoded, error) {
 			return Decoded{}, err
 		}
 	}
-	out, err := t.encode.Exec(batch.EncIn)
+	out, err := t.encode.Exec(batch.EncIdx)
 	if err != nil {
 		return Decoded{}, fmt.Errorf("seq2seq.TranslateGreedy: %w", err)
 	}
@@ -314,8 +317,7 @@ func (t *Translator) TranslateGreedy(word string, maxLen int) (Decoded, error) {
 	prev := Start
 	d := Decoded{}
 	for len(steps) < maxLen {
-		in := m.oneHot(string(prev))
-		res, err := t.step.Exec(tensors.FromFlatDataAndDimensions(in, 1, 1, m.Vocab.Size()), h)
+		res, err := t.step.Exec(tensors.FromFlatDataAndDimensions(m.indices(string(prev)), 1, 1), h)
 		if err != nil {
 			return Decoded{}, fmt.Errorf("seq2seq.TranslateGreedy: %w", err)
 		}

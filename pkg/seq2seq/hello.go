@@ -32,6 +32,9 @@ type CharModel interface {
 // Parameters: "rnncell/weight_ih" …, as the lecture's self.rnncell.
 type CellModel struct {
 	InputSize, HiddenSize int
+	// PlainAutodiff makes GoMLX differentiate the layers' operations instead
+	// of using pkg/rnn's hand-derived gradients (same numbers, slower).
+	PlainAutodiff bool
 }
 
 // Input is one-hot, [L, 1, V] float32 (seq_len, batch=1, input_size).
@@ -44,7 +47,7 @@ func (m CellModel) Build(ctx *context.Context) error {
 }
 
 func (m CellModel) cell(ctx *context.Context) (*rnn.Cell, error) {
-	return rnn.NewCell(ctx.In("rnncell"), m.InputSize, m.HiddenSize).Done()
+	return rnn.NewCell(ctx.In("rnncell"), m.InputSize, m.HiddenSize).CustomGradient(!m.PlainAutodiff).Done()
 }
 
 // Logits steps the cell over the L steps of x [L, 1, I] and stacks the
@@ -75,6 +78,8 @@ func (m CellModel) String() string {
 // hidden_size) logits. Parameters: "rnn/weight_ih_l0" …
 type RNNModel struct {
 	InputSize, HiddenSize, NumLayers int
+	// PlainAutodiff: see CellModel.
+	PlainAutodiff bool
 }
 
 // Input is one-hot, [L, 1, V] float32 (seq_len, batch=1, input_size).
@@ -87,7 +92,7 @@ func (m RNNModel) Build(ctx *context.Context) error {
 }
 
 func (m RNNModel) rnn(ctx *context.Context) (*rnn.RNN, error) {
-	return rnn.New(ctx.In("rnn"), m.InputSize, m.HiddenSize).NumLayers(max(m.NumLayers, 1)).Done()
+	return rnn.New(ctx.In("rnn"), m.InputSize, m.HiddenSize).NumLayers(max(m.NumLayers, 1)).CustomGradient(!m.PlainAutodiff).Done()
 }
 
 // Logits runs the RNN over x [L, 1, I] (h0 zeros): out.view(-1, hidden_size) = [L, H].
@@ -110,6 +115,8 @@ func (m RNNModel) String() string {
 // Parameters: "emb/weight", "rnn/weight_ih_l0" …, "fc/weight", "fc/bias".
 type EmbeddingModel struct {
 	InputSize, EmbeddingSize, HiddenSize, NumLayers, NumClass int
+	// PlainAutodiff: see CellModel.
+	PlainAutodiff bool
 }
 
 // Input is the character indices, [1, L] int32 (batch=1, seq_len).
@@ -139,11 +146,12 @@ func (m EmbeddingModel) layers(ctx *context.Context) (*rnn.Embedding, *rnn.RNN, 
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	r, err := rnn.New(ctx.In("rnn"), m.EmbeddingSize, m.HiddenSize).NumLayers(max(m.NumLayers, 1)).BatchFirst(true).Done()
+	r, err := rnn.New(ctx.In("rnn"), m.EmbeddingSize, m.HiddenSize).NumLayers(max(m.NumLayers, 1)).BatchFirst(true).
+		CustomGradient(!m.PlainAutodiff).Done()
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	fc, err := rnn.NewLinear(ctx.In("fc"), m.HiddenSize, m.NumClass).Done()
+	fc, err := rnn.NewLinear(ctx.In("fc"), m.HiddenSize, m.NumClass).CustomGradient(!m.PlainAutodiff).Done()
 	return emb, r, fc, err
 }
 

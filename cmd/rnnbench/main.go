@@ -1,0 +1,372 @@
+// Command rnnbench measures the homework's workloads in Go and, where
+// PyTorch is installed, the same workloads in PyTorch (the scripts in
+// tools/pytorch mirror the lecture's and mathor's code), side by side on the
+// same machine, and prints a table of medians.
+//
+//	go run ./cmd/rnnbench [-reps 3] [-workloads hello,charrnn,mathor,gonb] [-out build/bench]
+//
+// scripts/bench.sh sets up and runs it. Every repetition runs each workload
+// once per implementation, alternating PyTorch, Go and Go with GoMLX's plain
+// autodiff (instead of pkg/rnn's hand-derived gradients), each in a fresh
+// process, so that machine drift hits all of them. Timings are wall time of
+// the timed region only (the training loop, graph compilation included for
+// Go; one training step for the char-RNN). The gonb rows time the notebooks
+// themselves: each executed headless from a clean kernel with an empty Go
+// build cache (cold) and again (warm), and one cell re-run in a live kernel.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+var (
+	flagReps      = flag.Int("reps", 3, "repetitions of every measurement (the table shows medians)")
+	flagWorkloads = flag.String("workloads", "hello,charrnn,mathor,gonb", "comma-separated workloads to run")
+	flagOut       = flag.String("out", "build/bench", "directory for results.md and results.json")
+	flagPython    = flag.String("python", "", "Python with torch and numpy (default: found automatically)")
+	flagEpochs    = flag.Int("mathor-epochs", 5000, "epochs of mathor's training")
+	flagAutoReps  = flag.Int("autodiff-reps", 1, "repetitions of the (slow) plain-autodiff mathor run; 0 skips it")
+	flagGo        = flag.String("go", "", "internal: run one Go workload in this process and print its timings")
+	flagAutodiff  = flag.Bool("autodiff", false, "internal: with -go, use GoMLX's plain autodiff")
+)
+
+// row is one line of the result table: timings in seconds, per implementation.
+type row struct {
+	Workload string
+	Unit     string // what one timing is: "15 epochs", "one step", …
+	PyTorch  []float64
+	Go       []float64
+	Autodiff []float64
+	Note     string
+}
+
+func main() {
+	flag.Parse()
+	if *flagGo != "" {
+		if err := runGoWorkload(*flagGo, *flagAutodiff, *flagEpochs); err != nil {
+			fmt.Fprintln(os.Stderr, "error:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "error:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	root, err := repoRoot()
+	if err != nil {
+		return err
+	}
+	workloads := map[string]bool{}
+	for _, w := range strings.Split(*flagWorkloads, ",") {
+		switch w = strings.TrimSpace(w); w {
+		case "hello", "charrnn", "mathor", "gonb":
+			workloads[w] = true
+		case "":
+		default:
+			return fmt.Errorf("unknown workload %q: expected hello, charrnn, mathor or gonb", w)
+		}
+	}
+	py := *flagPython
+	if py == "" {
+		py = findPython()
+	}
+	if py == "" {
+		fmt.Fprintln(os.Stderr, "PyTorch not found: only the Go side is measured (scripts/setup.sh --pytorch installs it)")
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	rows := map[string]*row{}
+	order := []string{}
+	get := func(name, unit string) *row {
+		if r, ok := rows[name]; ok {
+			return r
+		}
+		rows[name] = &row{Workload: name, Unit: unit}
+		order = append(order, name)
+		return rows[name]
+	}
+	goRun := func(workload string, autodiff bool) (map[string]float64, error) {
+		args := []string{"-go", workload, "-mathor-epochs", strconv.Itoa(*flagEpochs)}
+		if autodiff {
+			args = append(args, "-autodiff")
+		}
+		return timings(root, self, args...)
+	}
+	helloUnit, mathorUnit := "15 epochs", fmt.Sprintf("%d epochs", *flagEpochs)
+	for rep := 1; rep <= *flagReps; rep++ {
+		fmt.Fprintf(os.Stderr, "repetition %d of %d\n", rep, *flagReps)
+		if workloads["hello"] {
+			if py != "" {
+				t, err := timings(root, py, "tools/pytorch/hello_ohlol.py", "--time", "1")
+				if err != nil {
+					return err
+				}
+				for v := 1; v <= 3; v++ {
+					r := get(fmt.Sprintf("hello→ohlol variant %d", v), helloUnit)
+					r.PyTorch = append(r.PyTorch, t[fmt.Sprintf("variant%d", v)])
+				}
+			}
+			for _, autodiff := range []bool{false, true} {
+				t, err := goRun("hello", autodiff)
+				if err != nil {
+					return err
+				}
+				for v := 1; v <= 3; v++ {
+					get(fmt.Sprintf("hello→ohlol variant %d", v), helloUnit).addGo(autodiff, t[fmt.Sprintf("variant%d", v)])
+				}
+			}
+		}
+		if workloads["charrnn"] {
+			r := get("char-RNN step (B=32, T=32, E=32, H=128, V=64)", "one step")
+			if py != "" {
+				t, err := timings(root, py, "tools/pytorch/charrnn_step.py")
+				if err != nil {
+					return err
+				}
+				r.PyTorch = append(r.PyTorch, t["charrnn"])
+			}
+			for _, autodiff := range []bool{false, true} {
+				t, err := goRun("charrnn", autodiff)
+				if err != nil {
+					return err
+				}
+				r.addGo(autodiff, t["charrnn"])
+			}
+		}
+		if workloads["mathor"] {
+			r := get("mathor's encoder–decoder", mathorUnit)
+			if py != "" {
+				t, err := timings(root, py, "tools/pytorch/mathor_seq2seq.py", "--time", "1", "--epochs", strconv.Itoa(*flagEpochs))
+				if err != nil {
+					return err
+				}
+				r.PyTorch = append(r.PyTorch, t["mathor"])
+			}
+			t, err := goRun("mathor", false)
+			if err != nil {
+				return err
+			}
+			r.Go = append(r.Go, t["mathor"])
+			if rep <= *flagAutoReps {
+				t, err := goRun("mathor", true)
+				if err != nil {
+					return err
+				}
+				r.Autodiff = append(r.Autodiff, t["mathor"])
+			}
+		}
+		if workloads["gonb"] {
+			if err := gonbRow(root, py, rep, get); err != nil {
+				return err
+			}
+		}
+	}
+	var sorted []*row
+	for _, name := range order {
+		sorted = append(sorted, rows[name])
+	}
+	table := markdown(sorted)
+	fmt.Print(table)
+	if err := os.MkdirAll(filepath.Join(root, *flagOut), 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(root, *flagOut, "results.md"), []byte(table), 0o644); err != nil {
+		return err
+	}
+	data, _ := json.MarshalIndent(sorted, "", " ")
+	return os.WriteFile(filepath.Join(root, *flagOut, "results.json"), data, 0o644)
+}
+
+func (r *row) addGo(autodiff bool, v float64) {
+	if autodiff {
+		r.Autodiff = append(r.Autodiff, v)
+	} else {
+		r.Go = append(r.Go, v)
+	}
+}
+
+// gonbRow times the notebooks: headless execution with an empty Go build
+// cache (cold) then again (warm), and a warm re-run of one cell.
+func gonbRow(root, py string, rep int, get func(name, unit string) *row) error {
+	notebooks, err := filepath.Glob(filepath.Join(root, "notebooks", "[0-9]*.ipynb"))
+	if err != nil {
+		return err
+	}
+	sort.Strings(notebooks)
+	for _, nb := range notebooks {
+		name := strings.TrimSuffix(filepath.Base(nb), ".ipynb")
+		cache, err := os.MkdirTemp("", "rnnbench-gocache-")
+		if err != nil {
+			return err
+		}
+		for _, phase := range []string{"cold", "warm"} {
+			out, err := os.MkdirTemp("", "rnnbench-nb-")
+			if err != nil {
+				return err
+			}
+			start := time.Now()
+			cmd := exec.Command("jupyter", "nbconvert", "--to", "notebook", "--execute",
+				"--ExecutePreprocessor.kernel_name=gonb", "--ExecutePreprocessor.timeout=1800", "--output-dir", out, nb)
+			cmd.Dir = filepath.Dir(nb)
+			cmd.Env = append(os.Environ(), "GOCACHE="+cache)
+			if msg, err := cmd.CombinedOutput(); err != nil {
+				return fmt.Errorf("executing %s: %v\n%s", nb, err, lastLines(string(msg), 20))
+			}
+			r := get(fmt.Sprintf("notebook %s, %s", name, phase), "headless run")
+			r.Go = append(r.Go, time.Since(start).Seconds())
+			_ = os.RemoveAll(out)
+		}
+		_ = os.RemoveAll(cache)
+	}
+	if py == "" {
+		py = "/usr/bin/python3"
+	}
+	t, err := timings(root, py, "tools/bench/gonb_cell.py", filepath.Join(root, "notebooks", "01-srn.ipynb"), "numpySRN(math.Tanh, true)")
+	if err != nil {
+		return err
+	}
+	r := get("one cell re-run in a live kernel (01, part 2)", "re-run")
+	r.Go = append(r.Go, t["rerun"])
+	r.Note = "GoNB recompiles the cell's program each time"
+	return nil
+}
+
+// timings runs a command in root and parses lines "name … seconds" from its
+// output (the last number of a line whose first word is the name).
+func timings(root, name string, args ...string) (map[string]float64, error) {
+	cmd := exec.Command(name, args...)
+	cmd.Dir = root
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return nil, fmt.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, lastLines(stderr.String(), 20))
+	}
+	out := map[string]float64{}
+	sc := bufio.NewScanner(&stdout)
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) < 2 {
+			continue
+		}
+		if v, err := strconv.ParseFloat(f[len(f)-1], 64); err == nil {
+			out[f[0]] = v
+		}
+	}
+	return out, nil
+}
+
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+func median(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+func seconds(v []float64) string {
+	if len(v) == 0 {
+		return "—"
+	}
+	m := median(v)
+	switch {
+	case m < 1:
+		return fmt.Sprintf("%.1f ms", m*1000)
+	default:
+		return fmt.Sprintf("%.2f s", m)
+	}
+}
+
+func ratio(a, b []float64) string {
+	if len(a) == 0 || len(b) == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.2f", median(a)/median(b))
+}
+
+// markdown renders the rows as a table: medians, the Go/PyTorch ratio and
+// the number of repetitions.
+func markdown(rows []*row) string {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "Measured %s on %s, %d CPUs (wall time, median of repetitions).\n\n",
+		time.Now().UTC().Format("2006-01-02"), cpuName(), numCPU())
+	sb.WriteString("| workload | unit | PyTorch | Go | Go / PyTorch | Go, plain autodiff | runs | note |\n")
+	sb.WriteString("|---|---|---:|---:|---:|---:|---:|---|\n")
+	for _, r := range rows {
+		fmt.Fprintf(&sb, "| %s | %s | %s | %s | %s | %s | %d | %s |\n", r.Workload, r.Unit, seconds(r.PyTorch),
+			seconds(r.Go), ratio(r.Go, r.PyTorch), seconds(r.Autodiff), len(r.Go), r.Note)
+	}
+	return sb.String()
+}
+
+func cpuName() string {
+	data, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return "unknown CPU"
+	}
+	for _, l := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(l, "model name") {
+			if _, v, ok := strings.Cut(l, ":"); ok {
+				return strings.TrimSpace(v)
+			}
+		}
+	}
+	return "unknown CPU"
+}
+
+func numCPU() int { return runtime.NumCPU() }
+
+func repoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			if _, err := os.Stat(filepath.Join(d, "tools", "pytorch")); err == nil {
+				return d, nil
+			}
+		}
+		if filepath.Dir(d) == d {
+			return "", fmt.Errorf("run rnnbench inside the repository (no go.mod with tools/pytorch above %s)", dir)
+		}
+	}
+}
+
+func findPython() string {
+	for _, py := range []string{os.Getenv("RNNGO_PYTHON"), "/usr/bin/python3", "python3"} {
+		if py != "" && exec.Command(py, "-c", "import torch, numpy").Run() == nil {
+			return py
+		}
+	}
+	return ""
+}

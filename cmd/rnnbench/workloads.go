@@ -1,0 +1,130 @@
+package main
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"sort"
+	"time"
+
+	"github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/gomlx/gomlx/pkg/ml/train"
+
+	"github.com/nndl-hw9/rnngo/pkg/backend"
+	"github.com/nndl-hw9/rnngo/pkg/rnn"
+	"github.com/nndl-hw9/rnngo/pkg/seq2seq"
+)
+
+// runGoWorkload runs one workload in this process and prints "name seconds"
+// lines for the orchestrator.
+func runGoWorkload(name string, autodiff bool, epochs int) error {
+	switch name {
+	case "hello":
+		return helloWorkload(autodiff)
+	case "mathor":
+		return mathorWorkload(autodiff, epochs)
+	case "charrnn":
+		return charRNNWorkload(autodiff)
+	}
+	return fmt.Errorf("unknown Go workload %q", name)
+}
+
+// helloWorkload times the 15-epoch training of the lecture's three models
+// (graph compilation included, as a notebook cell pays it).
+func helloWorkload(autodiff bool) error {
+	vocab, err := seq2seq.NewVocab("ehlo")
+	if err != nil {
+		return err
+	}
+	models := []seq2seq.CharModel{
+		seq2seq.CellModel{InputSize: 4, HiddenSize: 4, PlainAutodiff: autodiff},
+		seq2seq.RNNModel{InputSize: 4, HiddenSize: 4, NumLayers: 1, PlainAutodiff: autodiff},
+		seq2seq.EmbeddingModel{InputSize: 4, EmbeddingSize: 10, HiddenSize: 8, NumLayers: 2, NumClass: 4, PlainAutodiff: autodiff},
+	}
+	configs := []seq2seq.TrainConfig{{Epochs: 15, LearningRate: 0.1, SumOverSteps: true}, {Epochs: 15, LearningRate: 0.05}, {Epochs: 15, LearningRate: 0.05}}
+	if _, err := backend.Get(); err != nil {
+		return err
+	}
+	for i, m := range models {
+		start := time.Now()
+		if _, err := seq2seq.Train(m, vocab, "hello", "ohlol", configs[i], nil); err != nil {
+			return err
+		}
+		fmt.Printf("variant%d %.6f\n", i+1, time.Since(start).Seconds())
+	}
+	return nil
+}
+
+// mathorWorkload times mathor's training loop (compilation included).
+func mathorWorkload(autodiff bool, epochs int) error {
+	vocab, err := seq2seq.NewVocab(seq2seq.MathorChars)
+	if err != nil {
+		return err
+	}
+	m, err := seq2seq.NewEncoderDecoder(vocab, 5, 128)
+	if err != nil {
+		return err
+	}
+	m.PlainAutodiff = autodiff
+	res, err := m.Train(seq2seq.MathorPairs, seq2seq.EDTrainConfig{Epochs: epochs, BatchSize: 3, LearningRate: 1e-3, Shuffle: true})
+	if err != nil {
+		return err
+	}
+	fmt.Printf("mathor %.6f\n", res.Duration.Seconds())
+	return nil
+}
+
+// charRNNWorkload times one training step of Embedding(64, 32) → RNN(32, 128,
+// batch_first) → Linear(128, 64) on a batch of 32 sequences of 32 characters:
+// the median of 30 steps after 5 warm-up steps (which compile the graph).
+func charRNNWorkload(autodiff bool) error {
+	const batch, steps, emb, hidden, vocab = 32, 32, 32, 128, 64
+	b, err := backend.Get()
+	if err != nil {
+		return err
+	}
+	ctx := context.New()
+	ctx.SetParam(context.ParamInitialSeed, int64(1))
+	model := func(ctx *context.Context, _ any, inputs []*graph.Node) []*graph.Node {
+		e, err := rnn.NewEmbedding(ctx.In("emb"), vocab, emb).Done()
+		if err != nil {
+			panic(err)
+		}
+		r, err := rnn.New(ctx.In("rnn"), emb, hidden).BatchFirst(true).CustomGradient(!autodiff).Done()
+		if err != nil {
+			panic(err)
+		}
+		fc, err := rnn.NewLinear(ctx.In("fc"), hidden, vocab).CustomGradient(!autodiff).Done()
+		if err != nil {
+			panic(err)
+		}
+		out, _ := r.Forward(e.Forward(inputs[0]), nil)
+		return []*graph.Node{graph.Reshape(fc.Forward(out), batch*steps, vocab)}
+	}
+	loss := func(labels, logits []*graph.Node) *graph.Node {
+		return seq2seq.CrossEntropy(logits[0], labels[0], false)
+	}
+	trainer := train.NewTrainer(b, ctx, model, loss, seq2seq.Adam(1e-3), nil, nil)
+	rng := rand.New(rand.NewPCG(1, 2))
+	x := make([]int32, batch*steps)
+	y := make([]int32, batch*steps)
+	for i := range x {
+		x[i], y[i] = int32(rng.IntN(vocab)), int32(rng.IntN(vocab))
+	}
+	xt := tensors.FromFlatDataAndDimensions(x, batch, steps)
+	yt := tensors.FromFlatDataAndDimensions(y, batch*steps, 1)
+	var times []float64
+	for i := range 35 {
+		start := time.Now()
+		if _, err := trainer.TrainStep(nil, []*tensors.Tensor{xt}, []*tensors.Tensor{yt}); err != nil {
+			return err
+		}
+		if i >= 5 {
+			times = append(times, time.Since(start).Seconds())
+		}
+	}
+	sort.Float64s(times)
+	fmt.Printf("charrnn %.6f\n", times[len(times)/2])
+	return nil
+}
