@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/nndl-hw9/rnngo/internal/nbrun"
+	"github.com/nndl-hw9/rnngo/internal/pyref"
 )
 
 func init() { checks["01-srn"] = check01 }
@@ -128,19 +129,7 @@ func htmlRows(html string) [][]string {
 // TestSeedOutputsAreReal reruns the seed's section 1 code with NumPy and
 // PyTorch, where installed, and checks it prints the committed reference.
 func TestSeedOutputsAreReal(t *testing.T) {
-	py := ""
-	for _, c := range []string{os.Getenv("RNNGO_PYTHON"), "/usr/bin/python3", "python3"} {
-		if c != "" && exec.Command(c, "-c", "import torch, numpy").Run() == nil {
-			py = c
-			break
-		}
-	}
-	if py == "" {
-		if os.Getenv("RNNGO_REQUIRE_PYTORCH") == "1" {
-			t.Fatal("PyTorch required (RNNGO_REQUIRE_PYTORCH=1) but not found")
-		}
-		t.Skip("PyTorch is not installed: the seed's outputs were not regenerated")
-	}
+	py := pyref.Require(t, "the seed's outputs")
 	out, err := exec.Command(py, "../tools/pytorch/seed_section1.py").Output()
 	if err != nil {
 		t.Fatal(err)

@@ -29,6 +29,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/nndl-hw9/rnngo/internal/pyref"
 )
 
 var (
@@ -38,6 +40,7 @@ var (
 	flagPython    = flag.String("python", "", "Python with torch and numpy (default: found automatically)")
 	flagEpochs    = flag.Int("mathor-epochs", 5000, "epochs of mathor's training")
 	flagAutoReps  = flag.Int("autodiff-reps", 1, "repetitions of the (slow) plain-autodiff mathor run; 0 skips it")
+	flagGonbReps  = flag.Int("gonb-reps", 1, "repetitions of the (slow) notebook timings")
 	flagGo        = flag.String("go", "", "internal: run one Go workload in this process and print its timings")
 	flagAutodiff  = flag.Bool("autodiff", false, "internal: with -go, use GoMLX's plain autodiff")
 )
@@ -84,7 +87,7 @@ func run() error {
 	}
 	py := *flagPython
 	if py == "" {
-		py = findPython()
+		py = pyref.Python()
 	}
 	if py == "" {
 		fmt.Fprintln(os.Stderr, "PyTorch not found: only the Go side is measured (scripts/setup.sh --pytorch installs it)")
@@ -173,7 +176,7 @@ func run() error {
 				r.Autodiff = append(r.Autodiff, t["mathor"])
 			}
 		}
-		if workloads["gonb"] {
+		if workloads["gonb"] && rep <= *flagGonbReps {
 			if err := gonbRow(root, py, rep, get); err != nil {
 				return err
 			}
@@ -360,13 +363,4 @@ func repoRoot() (string, error) {
 			return "", fmt.Errorf("run rnnbench inside the repository (no go.mod with tools/pytorch above %s)", dir)
 		}
 	}
-}
-
-func findPython() string {
-	for _, py := range []string{os.Getenv("RNNGO_PYTHON"), "/usr/bin/python3", "python3"} {
-		if py != "" && exec.Command(py, "-c", "import torch, numpy").Run() == nil {
-			return py
-		}
-	}
-	return ""
 }

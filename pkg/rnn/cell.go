@@ -3,6 +3,7 @@ package rnn
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	"github.com/gomlx/gomlx/pkg/core/graph"
@@ -32,9 +33,8 @@ type Cell struct {
 	bias                  bool
 	dtype                 dtypes.DType
 	customGradient        bool
-	done                  bool
-	err                   error
-	params                []Parameter
+	builder
+	params []Parameter
 }
 
 // NewCell starts the configuration of an RNNCell with the given input and
@@ -42,33 +42,37 @@ type Cell struct {
 // PyTorch: bias true, nonlinearity "tanh", dtype Float32; plus CustomGradient
 // true.
 func NewCell(ctx *context.Context, inputSize, hiddenSize int) *Cell {
-	c := &Cell{ctx: ctx, inputSize: inputSize, hiddenSize: hiddenSize, nonlinearity: Tanh,
-		bias: true, dtype: dtypes.Float32, customGradient: true}
+	c := &Cell{builder: builder{kind: "Cell"}, ctx: ctx, inputSize: inputSize, hiddenSize: hiddenSize,
+		nonlinearity: Tanh, bias: true, dtype: dtypes.Float32, customGradient: true}
 	if ctx == nil {
 		c.err = errors.New("rnn.NewCell: ctx is nil")
 	}
 	return c
 }
 
-func (c *Cell) set(what string, fn func()) *Cell {
-	if c.done && c.err == nil {
-		c.err = fmt.Errorf("rnn.Cell.%s called after Done", what)
-		return c
+// Nonlinearity sets the activation: "tanh" (default) or "relu".
+func (c *Cell) Nonlinearity(name string) *Cell {
+	if c.change("Nonlinearity") {
+		c.nonlinearity = name
 	}
-	fn()
 	return c
 }
 
-// Nonlinearity sets the activation: "tanh" (default) or "relu".
-func (c *Cell) Nonlinearity(name string) *Cell {
-	return c.set("Nonlinearity", func() { c.nonlinearity = name })
+// Bias sets whether to use bias_ih and bias_hh (default true).
+func (c *Cell) Bias(bias bool) *Cell {
+	if c.change("Bias") {
+		c.bias = bias
+	}
+	return c
 }
 
-// Bias sets whether to use bias_ih and bias_hh (default true).
-func (c *Cell) Bias(bias bool) *Cell { return c.set("Bias", func() { c.bias = bias }) }
-
 // DType sets the parameters' dtype: Float32 (default, as PyTorch) or Float64.
-func (c *Cell) DType(dtype dtypes.DType) *Cell { return c.set("DType", func() { c.dtype = dtype }) }
+func (c *Cell) DType(dtype dtypes.DType) *Cell {
+	if c.change("DType") {
+		c.dtype = dtype
+	}
+	return c
+}
 
 // CustomGradient chooses how gradients are computed: true (default) uses the
 // hand-derived step gradient written with matrix products (much faster on
@@ -77,7 +81,10 @@ func (c *Cell) DType(dtype dtypes.DType) *Cell { return c.set("DType", func() { 
 // for an input x that is a graph input (not a variable) or a constant, since
 // training never needs it; use false to differentiate with respect to data.
 func (c *Cell) CustomGradient(custom bool) *Cell {
-	return c.set("CustomGradient", func() { c.customGradient = custom })
+	if c.change("CustomGradient") {
+		c.customGradient = custom
+	}
+	return c
 }
 
 // Done validates the configuration and creates (or finds) the parameters. It
@@ -143,7 +150,7 @@ func (c *Cell) Forward(x, h *graph.Node) *graph.Node {
 		if unbatched {
 			want = want[1:]
 		}
-		if !equalDims(h.Shape().Dimensions, want) {
+		if !slices.Equal(h.Shape().Dimensions, want) {
 			panicf("rnn.Cell: hidden state: expected shape %v, got %v", want, h.Shape().Dimensions)
 		}
 		if h.DType() != c.dtype {
@@ -182,18 +189,6 @@ func validateSizes(who string, inputSize, hiddenSize int, nonlinearity string, d
 		return fmt.Errorf("%s: dtype must be Float32 or Float64, got %s", who, dtype)
 	}
 	return nil
-}
-
-func equalDims(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // panicf panics with an error, which GoMLX's graph execution returns to the

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -17,6 +18,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/tensors/numpy"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 
+	"github.com/nndl-hw9/rnngo/internal/pyref"
 	"github.com/nndl-hw9/rnngo/pkg/backend"
 )
 
@@ -198,7 +200,7 @@ func runFixtureCase(t *testing.T, c fixtureCase, arrays map[string]*tensors.Tens
 	res := layerResult{}
 	for i, k := range keys {
 		want := arrays[k].Shape().Dimensions
-		if got := outputs[i].Shape().Dimensions; !equalDims(got, want) {
+		if got := outputs[i].Shape().Dimensions; !slices.Equal(got, want) {
 			t.Errorf("%s: shape %v, PyTorch has %v", k, got, want)
 		}
 		res[k] = Float64s(outputs[i])
@@ -265,31 +267,11 @@ func TestCustomGradientMatchesAutodiff(t *testing.T) {
 	}
 }
 
-// pythonWithTorch finds a Python interpreter that can import torch and numpy.
-func pythonWithTorch() string {
-	candidates := []string{os.Getenv("RNNGO_PYTHON"), "/usr/bin/python3", "../../.tools/venv/bin/python", "python3"}
-	for _, py := range candidates {
-		if py == "" {
-			continue
-		}
-		if err := exec.Command(py, "-c", "import torch, numpy").Run(); err == nil {
-			return py
-		}
-	}
-	return ""
-}
-
 // TestFixturesAreRealPyTorch regenerates the fixtures with PyTorch, where it
 // is installed, and fails if any array differs from the committed ones: the
 // numbers the tests compare with really are PyTorch's.
 func TestFixturesAreRealPyTorch(t *testing.T) {
-	py := pythonWithTorch()
-	if py == "" {
-		if os.Getenv("RNNGO_REQUIRE_PYTORCH") == "1" {
-			t.Fatal("PyTorch required (RNNGO_REQUIRE_PYTORCH=1) but no python with torch and numpy found")
-		}
-		t.Skip("PyTorch is not installed: fixtures not regenerated (scripts/setup.sh --pytorch installs it)")
-	}
+	py := pyref.Require(t, "the fixtures")
 	dir := t.TempDir()
 	srn := filepath.Join(dir, "srn-random.npz")
 	out, err := exec.Command(py, "../../tools/pytorch/gen_rnn_fixtures.py", dir, "--srn", srn).CombinedOutput()
@@ -308,7 +290,7 @@ func TestFixturesAreRealPyTorch(t *testing.T) {
 				t.Errorf("%s: %s not regenerated", committed, k)
 				continue
 			}
-			if !equalDims(ta.Shape().Dimensions, tb.Shape().Dimensions) || ta.DType() != tb.DType() {
+			if !slices.Equal(ta.Shape().Dimensions, tb.Shape().Dimensions) || ta.DType() != tb.DType() {
 				t.Errorf("%s: %s shape %s committed, %s regenerated", committed, k, ta.Shape(), tb.Shape())
 				continue
 			}

@@ -23,35 +23,35 @@ type Linear struct {
 	bias                bool
 	dtype               dtypes.DType
 	customGradient      bool
-	done                bool
-	err                 error
-	params              []Parameter
+	builder
+	params []Parameter
 }
 
 // NewLinear starts the configuration of a Linear layer. Defaults: Bias true,
 // DType Float32, CustomGradient true.
 func NewLinear(ctx *context.Context, inFeatures, outFeatures int) *Linear {
-	l := &Linear{ctx: ctx, inFeatures: inFeatures, outFeat: outFeatures, bias: true, dtype: dtypes.Float32, customGradient: true}
+	l := &Linear{builder: builder{kind: "Linear"}, ctx: ctx, inFeatures: inFeatures, outFeat: outFeatures, bias: true, dtype: dtypes.Float32, customGradient: true}
 	if ctx == nil {
 		l.err = errors.New("rnn.NewLinear: ctx is nil")
 	}
 	return l
 }
 
-func (l *Linear) set(what string, fn func()) *Linear {
-	if l.done && l.err == nil {
-		l.err = fmt.Errorf("rnn.Linear.%s called after Done", what)
-		return l
+// Bias sets whether to add the bias (default true).
+func (l *Linear) Bias(bias bool) *Linear {
+	if l.change("Bias") {
+		l.bias = bias
 	}
-	fn()
 	return l
 }
 
-// Bias sets whether to add the bias (default true).
-func (l *Linear) Bias(bias bool) *Linear { return l.set("Bias", func() { l.bias = bias }) }
-
 // DType sets the parameters' dtype: Float32 (default) or Float64.
-func (l *Linear) DType(dtype dtypes.DType) *Linear { return l.set("DType", func() { l.dtype = dtype }) }
+func (l *Linear) DType(dtype dtypes.DType) *Linear {
+	if l.change("DType") {
+		l.dtype = dtype
+	}
+	return l
+}
 
 // CustomGradient chooses between gradients written as matrix products
 // (true, default: ∂x = g·W, ∂W = gᵀ·x) and GoMLX's differentiation of the
@@ -59,7 +59,10 @@ func (l *Linear) DType(dtype dtypes.DType) *Linear { return l.set("DType", func(
 // is computed for an input that is a graph input (not a variable) or a
 // constant; use false to differentiate with respect to data.
 func (l *Linear) CustomGradient(custom bool) *Linear {
-	return l.set("CustomGradient", func() { l.customGradient = custom })
+	if l.change("CustomGradient") {
+		l.customGradient = custom
+	}
+	return l
 }
 
 // Done validates the configuration and creates (or finds) the parameters.
@@ -161,17 +164,16 @@ func (l *Linear) Forward(x *graph.Node) *graph.Node {
 //	emb, err := rnn.NewEmbedding(ctx.In("emb"), 4, 10).Done()
 //	e := emb.Forward(indices) // int indices [...] → [..., 10]
 type Embedding struct {
+	builder
 	ctx      *context.Context
 	num, dim int
 	dtype    dtypes.DType
-	done     bool
-	err      error
 	params   []Parameter
 }
 
 // NewEmbedding starts the configuration of an Embedding. Default DType Float32.
 func NewEmbedding(ctx *context.Context, numEmbeddings, embeddingDim int) *Embedding {
-	e := &Embedding{ctx: ctx, num: numEmbeddings, dim: embeddingDim, dtype: dtypes.Float32}
+	e := &Embedding{builder: builder{kind: "Embedding"}, ctx: ctx, num: numEmbeddings, dim: embeddingDim, dtype: dtypes.Float32}
 	if ctx == nil {
 		e.err = errors.New("rnn.NewEmbedding: ctx is nil")
 	}
@@ -180,11 +182,9 @@ func NewEmbedding(ctx *context.Context, numEmbeddings, embeddingDim int) *Embedd
 
 // DType sets the weight's dtype: Float32 (default) or Float64.
 func (e *Embedding) DType(dtype dtypes.DType) *Embedding {
-	if e.done && e.err == nil {
-		e.err = errors.New("rnn.Embedding.DType called after Done")
-		return e
+	if e.change("DType") {
+		e.dtype = dtype
 	}
-	e.dtype = dtype
 	return e
 }
 

@@ -26,9 +26,8 @@ type dirWeights struct {
 // indices standing for one-hot rows of x, whose product with W_ihᵀ is then a
 // row lookup (exactly the same numbers). h0 is [N, H], or nil for zeros
 // (then the first step skips the product with W_hh, which would be zero).
-// It returns hs
-// [L, N, H] in time order: hs[t] is the state after reading x[t] (for
-// reverse, after reading x[L-1] … x[t], PyTorch's convention).
+// It returns hs [L, N, H] in time order: hs[t] is the state after reading
+// x[t] (for reverse, after reading x[L-1] … x[t], PyTorch's convention).
 //
 // The input projection of all steps is one matrix product (or lookup), with
 // both biases added once. With custom, the gradient is the hand-derived BPTT

@@ -3,6 +3,7 @@ package rnn
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	"github.com/gomlx/gomlx/pkg/core/graph"
@@ -42,9 +43,8 @@ type RNN struct {
 	dropout               float64
 	dtype                 dtypes.DType
 	customGradient        bool
-	done                  bool
-	err                   error
-	params                []Parameter
+	builder
+	params []Parameter
 }
 
 // New starts the configuration of an RNN with the given input and hidden
@@ -52,7 +52,7 @@ type RNN struct {
 // PyTorch: NumLayers 1, Nonlinearity "tanh", Bias true, BatchFirst false,
 // Dropout 0, Bidirectional false, DType Float32; plus CustomGradient true.
 func New(ctx *context.Context, inputSize, hiddenSize int) *RNN {
-	r := &RNN{ctx: ctx, inputSize: inputSize, hiddenSize: hiddenSize, numLayers: 1, nonlinearity: Tanh,
+	r := &RNN{builder: builder{kind: "RNN"}, ctx: ctx, inputSize: inputSize, hiddenSize: hiddenSize, numLayers: 1, nonlinearity: Tanh,
 		bias: true, dtype: dtypes.Float32, customGradient: true}
 	if ctx == nil {
 		r.err = errors.New("rnn.New: ctx is nil")
@@ -60,43 +60,63 @@ func New(ctx *context.Context, inputSize, hiddenSize int) *RNN {
 	return r
 }
 
-func (r *RNN) set(what string, fn func()) *RNN {
-	if r.done && r.err == nil {
-		r.err = fmt.Errorf("rnn.RNN.%s called after Done", what)
-		return r
+// NumLayers sets the number of stacked layers (default 1).
+func (r *RNN) NumLayers(n int) *RNN {
+	if r.change("NumLayers") {
+		r.numLayers = n
 	}
-	fn()
 	return r
 }
 
-// NumLayers sets the number of stacked layers (default 1).
-func (r *RNN) NumLayers(n int) *RNN { return r.set("NumLayers", func() { r.numLayers = n }) }
-
 // Nonlinearity sets the activation: "tanh" (default) or "relu".
 func (r *RNN) Nonlinearity(name string) *RNN {
-	return r.set("Nonlinearity", func() { r.nonlinearity = name })
+	if r.change("Nonlinearity") {
+		r.nonlinearity = name
+	}
+	return r
 }
 
 // Bias sets whether to use the bias_ih/bias_hh parameters (default true).
-func (r *RNN) Bias(bias bool) *RNN { return r.set("Bias", func() { r.bias = bias }) }
+func (r *RNN) Bias(bias bool) *RNN {
+	if r.change("Bias") {
+		r.bias = bias
+	}
+	return r
+}
 
 // BatchFirst makes the input and output [N, L, ·] instead of [L, N, ·]
 // (default false). As in PyTorch it never applies to h0 and h_n.
 func (r *RNN) BatchFirst(batchFirst bool) *RNN {
-	return r.set("BatchFirst", func() { r.batchFirst = batchFirst })
+	if r.change("BatchFirst") {
+		r.batchFirst = batchFirst
+	}
+	return r
 }
 
 // Dropout sets the probability, in [0, 1), of zeroing an element of each
 // layer's output except the last layer's, while training only (default 0).
-func (r *RNN) Dropout(p float64) *RNN { return r.set("Dropout", func() { r.dropout = p }) }
+func (r *RNN) Dropout(p float64) *RNN {
+	if r.change("Dropout") {
+		r.dropout = p
+	}
+	return r
+}
 
 // Bidirectional adds a reverse direction to every layer (default false).
 func (r *RNN) Bidirectional(bidirectional bool) *RNN {
-	return r.set("Bidirectional", func() { r.bidirectional = bidirectional })
+	if r.change("Bidirectional") {
+		r.bidirectional = bidirectional
+	}
+	return r
 }
 
 // DType sets the parameters' dtype: Float32 (default, as PyTorch) or Float64.
-func (r *RNN) DType(dtype dtypes.DType) *RNN { return r.set("DType", func() { r.dtype = dtype }) }
+func (r *RNN) DType(dtype dtypes.DType) *RNN {
+	if r.change("DType") {
+		r.dtype = dtype
+	}
+	return r
+}
 
 // CustomGradient chooses how gradients are computed: true (default) uses
 // hand-derived backpropagation through time written with matrix products
@@ -106,7 +126,10 @@ func (r *RNN) DType(dtype dtypes.DType) *RNN { return r.set("DType", func() { r.
 // for an input x that is a graph input (not a variable) or a constant, since
 // training never needs it; use false to differentiate with respect to data.
 func (r *RNN) CustomGradient(custom bool) *RNN {
-	return r.set("CustomGradient", func() { r.customGradient = custom })
+	if r.change("CustomGradient") {
+		r.customGradient = custom
+	}
+	return r
 }
 
 // NumDirections is D: 2 if bidirectional, else 1.
@@ -260,7 +283,7 @@ func (r *RNN) forward(x, idx, h0 *graph.Node, unbatched bool) (output, hN *graph
 		if unbatched {
 			want = []int{numStates, hidden}
 		}
-		if !equalDims(h0.Shape().Dimensions, want) {
+		if !slices.Equal(h0.Shape().Dimensions, want) {
 			panicf("rnn.RNN: expected hidden size %v, got %v", want, h0.Shape().Dimensions)
 		}
 		if h0.DType() != r.dtype {

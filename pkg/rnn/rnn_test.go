@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -527,7 +528,7 @@ func TestParameterInit(t *testing.T) {
 		}
 	}
 	vals, dims, _ := m.NamedParameters()[0].Value()
-	if !equalDims(dims, []int{16, 3}) || vals[0] != 1 || vals[len(vals)-1] != 1 {
+	if !slices.Equal(dims, []int{16, 3}) || vals[0] != 1 || vals[len(vals)-1] != 1 {
 		t.Errorf("weight_ih_l0 after Ones: dims %v values %v…", dims, vals[:3])
 	}
 	if err := m.NamedParameters()[2].Constant(0.5); err != nil {

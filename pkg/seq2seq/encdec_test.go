@@ -2,9 +2,9 @@ package seq2seq
 
 import (
 	"math"
-	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -13,6 +13,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/tensors/numpy"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 
+	"github.com/nndl-hw9/rnngo/internal/pyref"
 	"github.com/nndl-hw9/rnngo/pkg/backend"
 	"github.com/nndl-hw9/rnngo/pkg/rnn"
 )
@@ -38,7 +39,7 @@ func TestMakeData(t *testing.T) {
 	}
 	for name, want := range map[string][]int{"EncIn": {6, 6, 29}, "DecIn": {6, 6, 29}, "DecOut": {6, 6}} {
 		got := map[string]*tensors.Tensor{"EncIn": b.EncIn, "DecIn": b.DecIn, "DecOut": b.DecOut}[name].Shape().Dimensions
-		if !equalInts(got, want) {
+		if !slices.Equal(got, want) {
 			t.Errorf("%s shape %v, want %v", name, got, want)
 		}
 	}
@@ -119,7 +120,7 @@ func TestLogitsShape(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := out[0].Shape().Dimensions; !equalInts(got, []int{6, 3, 29}) {
+	if got := out[0].Shape().Dimensions; !slices.Equal(got, []int{6, 3, 29}) {
 		t.Errorf("logits shape %v, want [n_step+1=6, batch=3, n_class=29]", got)
 	}
 }
@@ -221,19 +222,7 @@ func TestTrainingLowersLossAndIsDeterministic(t *testing.T) {
 // with PyTorch where installed: the same initial weights, batch orders and
 // losses as the committed file.
 func TestMathorInitIsRealPyTorch(t *testing.T) {
-	py := ""
-	for _, c := range []string{os.Getenv("RNNGO_PYTHON"), "/usr/bin/python3", "python3"} {
-		if c != "" && exec.Command(c, "-c", "import torch, numpy").Run() == nil {
-			py = c
-			break
-		}
-	}
-	if py == "" {
-		if os.Getenv("RNNGO_REQUIRE_PYTORCH") == "1" {
-			t.Fatal("PyTorch required (RNNGO_REQUIRE_PYTORCH=1) but not found")
-		}
-		t.Skip("PyTorch is not installed: mathor-init.npz not regenerated")
-	}
+	py := pyref.Require(t, "mathor-init.npz")
 	path := filepath.Join(t.TempDir(), "m.npz")
 	if out, err := exec.Command(py, "../../tools/pytorch/mathor_seq2seq.py", "--epochs", "30", "--save-init", path).CombinedOutput(); err != nil {
 		t.Fatalf("%v\n%s", err, out)

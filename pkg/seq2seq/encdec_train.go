@@ -133,6 +133,7 @@ type pairsDataset struct {
 	next    int
 }
 
+// Name implements train.Dataset.
 func (d *pairsDataset) Name() string { return "pairs" }
 
 // Reset starts the next epoch.
@@ -152,6 +153,7 @@ func (d *pairsDataset) Reset() {
 	d.next = 0
 }
 
+// Yield implements train.Dataset: the next batch (encoder and decoder indices; targets), io.EOF after the last.
 func (d *pairsDataset) Yield() (any, []*tensors.Tensor, []*tensors.Tensor, error) {
 	if d.next >= len(d.order) {
 		return nil, nil, nil, io.EOF

@@ -69,6 +69,7 @@ func (m CellModel) Logits(ctx *context.Context, x *graph.Node) *graph.Node {
 	return graph.Reshape(graph.Stack(steps, 0), seqLen, m.HiddenSize)
 }
 
+// String describes the model as PyTorch constructs it.
 func (m CellModel) String() string {
 	return fmt.Sprintf("RNNCell(input_size=%d, hidden_size=%d), batch 1, stepped by hand", m.InputSize, m.HiddenSize)
 }
@@ -105,6 +106,7 @@ func (m RNNModel) Logits(ctx *context.Context, x *graph.Node) *graph.Node {
 	return graph.Reshape(out, -1, m.HiddenSize)
 }
 
+// String describes the model as PyTorch constructs it.
 func (m RNNModel) String() string {
 	return fmt.Sprintf("RNN(input_size=%d, hidden_size=%d, num_layers=%d)", m.InputSize, m.HiddenSize, max(m.NumLayers, 1))
 }
@@ -166,6 +168,7 @@ func (m EmbeddingModel) Logits(ctx *context.Context, x *graph.Node) *graph.Node 
 	return graph.Reshape(fc.Forward(out), -1, m.NumClass)
 }
 
+// String describes the model as PyTorch constructs it.
 func (m EmbeddingModel) String() string {
 	return fmt.Sprintf("Embedding(%d, %d) → RNN(%d, %d, num_layers=%d, batch_first=True) → Linear(%d, %d)",
 		m.InputSize, m.EmbeddingSize, m.EmbeddingSize, m.HiddenSize, max(m.NumLayers, 1), m.HiddenSize, m.NumClass)

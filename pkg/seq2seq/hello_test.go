@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -16,6 +17,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/tensors/numpy"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 
+	"github.com/nndl-hw9/rnngo/internal/pyref"
 	"github.com/nndl-hw9/rnngo/pkg/backend"
 	"github.com/nndl-hw9/rnngo/pkg/rnn"
 )
@@ -74,10 +76,10 @@ func TestModelShapes(t *testing.T) {
 		}
 		t.Logf("%s: parameters %v", l.model, names)
 	}
-	if x, _ := lecture[0].model.Input(v, "hello"); !equalInts(x.Shape().Dimensions, []int{5, 1, 4}) {
+	if x, _ := lecture[0].model.Input(v, "hello"); !slices.Equal(x.Shape().Dimensions, []int{5, 1, 4}) {
 		t.Errorf("one-hot input shape %v, want [5 1 4]", x.Shape().Dimensions)
 	}
-	if x, _ := lecture[2].model.Input(v, "hello"); !equalInts(x.Shape().Dimensions, []int{1, 5}) {
+	if x, _ := lecture[2].model.Input(v, "hello"); !slices.Equal(x.Shape().Dimensions, []int{1, 5}) {
 		t.Errorf("index input shape %v, want [1 5]", x.Shape().Dimensions)
 	}
 }
@@ -254,19 +256,7 @@ func TestSameSeedsAsPyTorch(t *testing.T) {
 // TestHelloInitIsRealPyTorch regenerates notebooks/data/hello-init.npz with
 // PyTorch where installed and compares every array.
 func TestHelloInitIsRealPyTorch(t *testing.T) {
-	py := ""
-	for _, c := range []string{os.Getenv("RNNGO_PYTHON"), "/usr/bin/python3", "python3"} {
-		if c != "" && exec.Command(c, "-c", "import torch, numpy").Run() == nil {
-			py = c
-			break
-		}
-	}
-	if py == "" {
-		if os.Getenv("RNNGO_REQUIRE_PYTORCH") == "1" {
-			t.Fatal("PyTorch required (RNNGO_REQUIRE_PYTORCH=1) but not found")
-		}
-		t.Skip("PyTorch is not installed: hello-init.npz not regenerated")
-	}
+	py := pyref.Require(t, "hello-init.npz")
 	path := filepath.Join(t.TempDir(), "hello-init.npz")
 	out, err := exec.Command(py, "../../tools/pytorch/hello_ohlol.py", "--seeds", "30", "--save-init", path).CombinedOutput()
 	if err != nil {

@@ -216,11 +216,19 @@ type repeatDataset struct {
 	inputs, labels []*tensors.Tensor
 }
 
+// Name implements train.Dataset.
 func (d *repeatDataset) Name() string { return "one example" }
-func (d *repeatDataset) Reset()       {}
+
+// Reset implements train.Dataset (nothing to rewind).
+func (d *repeatDataset) Reset() {}
+
+// Yield implements train.Dataset: always the same example.
 func (d *repeatDataset) Yield() (any, []*tensors.Tensor, []*tensors.Tensor, error) {
 	return nil, d.inputs, d.labels, nil
 }
+
+// IsOwnershipTransferred implements train.DatasetCustomOwnership: the loop
+// must not free the tensors, which are yielded again.
 func (d *repeatDataset) IsOwnershipTransferred() bool { return false }
 
 var _ train.DatasetCustomOwnership = (*repeatDataset)(nil)

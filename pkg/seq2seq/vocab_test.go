@@ -1,6 +1,7 @@
 package seq2seq
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -14,7 +15,7 @@ func TestVocab(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []int{1, 0, 2, 2, 3}; !equalInts(idx, want) { // the lecture's x_data
+	if want := []int{1, 0, 2, 2, 3}; !slices.Equal(idx, want) { // the lecture's x_data
 		t.Errorf("Encode(hello) = %v, want %v", idx, want)
 	}
 	if s, _ := v.Decode([]int{3, 1, 2, 3, 2}); s != "ohlol" { // the lecture's y_data
@@ -53,16 +54,4 @@ func TestVocabErrors(t *testing.T) {
 			t.Errorf("%s: error %v, want one containing %q", tc.name, tc.err, tc.want)
 		}
 	}
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
