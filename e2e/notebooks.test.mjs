@@ -166,6 +166,13 @@ const classic = {
     // No autosave: running the notebook must not rewrite the file in the repository.
     await page.evaluate(() => Jupyter.notebook.set_autosave_interval(0));
   },
+  async clearOutputs(page) {
+    // Cell > All Output > Clear: whatever the page shows afterwards was produced by this run.
+    await page.click("#celllink");
+    await page.hover("#all_outputs");
+    await page.click("#clear_all_output");
+    await page.waitForFunction(() => document.querySelectorAll(".output_area").length === 0, null, { timeout: 30000 });
+  },
   async runAll(page) {
     await page.click("#kernellink");
     await page.click("#restart_run_all");
@@ -203,6 +210,11 @@ const lab = {
   async ready(page) {
     await page.waitForSelector(".jp-NotebookPanel .jp-Notebook", { timeout: 120000 });
     await page.waitForSelector(".jp-Notebook-ExecutionIndicator[data-status='idle']", { timeout: 120000 });
+  },
+  async clearOutputs(page) {
+    await page.click(".lm-MenuBar-itemLabel:text-is('Edit')");
+    await page.click(".lm-Menu-itemLabel:text-is('Clear Outputs of All Cells')");
+    await page.waitForFunction(() => document.querySelectorAll(".jp-OutputArea-output").length === 0, null, { timeout: 30000 });
   },
   async runAll(page) {
     await page.click(".lm-MenuBar-itemLabel:text-is('Kernel')");
@@ -249,6 +261,7 @@ for (const nb of NOTEBOOKS) {
     try {
       await page.goto(ui().url(nb.name));
       await ui().ready(page);
+      await ui().clearOutputs(page);
       await ui().runAll(page);
       await page.screenshot({ path: path.join(ARTEFACTS, `${nb.name}-jupyter.png`), fullPage: true });
       assert.deepEqual(await ui().errors(page), [], "no error output");
