@@ -26,6 +26,19 @@ esac
 say() { printf '[rnngo] %s\n' "$*" >&2; }
 die() { printf '[rnngo] error: %s\n' "$*" >&2; exit 1; }
 
+# torch_python prints a Python interpreter that can import torch and numpy
+# (the project's virtualenv, Debian's /usr/bin/python3, python3), or fails.
+torch_python() {
+  local py
+  for py in "$RNNGO_VENV/bin/python" /usr/bin/python3 python3; do
+    if command -v "$py" >/dev/null 2>&1 && "$py" -c 'import torch, numpy' >/dev/null 2>&1; then
+      command -v "$py"
+      return 0
+    fi
+  done
+  return 1
+}
+
 # isolate_jupyter points Jupyter's config, data and runtime directories into
 # a scratch directory, so a test run neither reads nor writes the user's own.
 isolate_jupyter() {

@@ -104,16 +104,6 @@ fi
 jupyter_ready || die "Jupyter was installed but 'jupyter nbconvert' with nbclient still does not work; see the messages above."
 
 # ---------------------------------------------------------------- PyTorch (optional)
-torch_python() {
-  local py
-  for py in "$RNNGO_VENV/bin/python" /usr/bin/python3 python3; do
-    if command -v "$py" >/dev/null 2>&1 && "$py" -c 'import torch, numpy' >/dev/null 2>&1; then
-      command -v "$py"
-      return 0
-    fi
-  done
-  return 1
-}
 if [ "$want_pytorch" = 1 ]; then
   if py="$(torch_python)"; then
     say "PyTorch: using $py"

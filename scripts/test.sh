@@ -20,12 +20,9 @@ cd "$RNNGO_ROOT"
 isolate_jupyter
 export RNNGO_REQUIRE_NOTEBOOKS=1
 # Where setup could provide PyTorch, the fixture regeneration test must run, not skip.
-for py in "$RNNGO_VENV/bin/python" /usr/bin/python3 python3; do
-  if command -v "$py" >/dev/null 2>&1 && "$py" -c 'import torch, numpy' >/dev/null 2>&1; then
-    export RNNGO_REQUIRE_PYTORCH=1 RNNGO_PYTHON="$(command -v "$py")"
-    break
-  fi
-done
+if py="$(torch_python)"; then
+  export RNNGO_REQUIRE_PYTORCH=1 RNNGO_PYTHON="$py"
+fi
 
 say "gofmt"
 mapfile -t gofiles < <(git ls-files --cached --others --exclude-standard '*.go' 2>/dev/null ||
