@@ -124,14 +124,16 @@ func tensorOf(values []float64, shape shapes.Shape) (*tensors.Tensor, error) {
 	return nil, fmt.Errorf("dtype %s not supported (want Float32 or Float64)", shape.DType)
 }
 
-// convertTo checks t has want's dimensions and converts float32/float64 to want's dtype.
+// convertTo checks t has want's dimensions and returns a copy of it in want's dtype
+// (float32 and float64 are converted).
 func convertTo(t *tensors.Tensor, want shapes.Shape) (*tensors.Tensor, error) {
 	got := t.Shape()
 	if !slices.Equal(got.Dimensions, want.Dimensions) {
 		return nil, fmt.Errorf("shape mismatch: expected %v, got %v", want.Dimensions, got.Dimensions)
 	}
 	if got.DType == want.DType {
-		return t, nil
+		// A copy: the variable owns its value, and training donates it.
+		return t.LocalClone()
 	}
 	if !got.DType.IsFloat() {
 		return nil, fmt.Errorf("dtype mismatch: expected %s, got %s", want.DType, got.DType)
@@ -284,7 +286,8 @@ func LoadStateDict(ctx *context.Context, path string) error {
 	return nil
 }
 
-// SetStateDict is LoadStateDict with the tensors already in memory.
+// SetStateDict is LoadStateDict with the tensors already in memory. The
+// variables get copies: sd stays valid and unchanged after training.
 func SetStateDict(ctx *context.Context, sd map[string]*tensors.Tensor) error {
 	vars := trainableUnder(ctx)
 	var missing, unexpected, mismatched []string

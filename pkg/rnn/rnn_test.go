@@ -445,6 +445,23 @@ func TestStateDict(t *testing.T) {
 		}
 	}
 
+	// The variables get copies: finalizing their values (as a training step
+	// donating them does) leaves the state dict usable.
+	ctx3 := build()
+	if err := SetStateDict(ctx3, sd2); err != nil {
+		t.Fatal(err)
+	}
+	for v := range ctx3.IterVariables() {
+		v.MustValue().FinalizeAll()
+	}
+	for k, v := range sd2 {
+		if err := v.CheckValid(); err != nil {
+			t.Errorf("%s after the variable's value was freed: %v", k, err)
+		} else if d := maxRelDiff(Float64s(v), Float64s(sd[k])); d != 0 {
+			t.Errorf("%s changed by %g", k, d)
+		}
+	}
+
 	// Strictness: missing, unexpected and mis-shaped entries are named.
 	bad := map[string]*tensors.Tensor{}
 	for k, v := range sd {
