@@ -22,9 +22,9 @@ func check02(t *testing.T, nb *nbrun.Notebook) {
 		source string
 		re     *regexp.Regexp
 	}{
-		{"seq2seq.Train(variant1, vocab, input, target, train1", line1},
-		{"seq2seq.Train(variant2, vocab, input, target, train2", line2},
-		{"seq2seq.Train(variant3, vocab, input, target, train3", line2},
+		{"seq2seq.Train(variant1.Model, vocab, input, target, variant1.Config", line1},
+		{"seq2seq.Train(variant2.Model, vocab, input, target, variant2.Config", line2},
+		{"seq2seq.Train(variant3.Model, vocab, input, target, variant3.Config", line2},
 	} {
 		c, ok := nb.CellWith(v.source)
 		if !ok {
@@ -53,7 +53,7 @@ func check02(t *testing.T, nb *nbrun.Notebook) {
 	if got := cellText(t, nb, "pytorchStart(npz, 0, v+1)"); strings.Count(got, "approximate: true") != 3 {
 		t.Errorf("training from PyTorch's weights does not match PyTorch's losses within 1e-5:\n%s", got)
 	}
-	seeds := htmlRows(cellText(t, nb, "var own, fromTorch [3]int"))
+	seeds := htmlRows(cellText(t, nb, "fromTorch := nb.Must1(seq2seq.Reached(lecture"))
 	want := [][]string{{"variant 1", "20/30"}, {"variant 2", "19/30"}, {"variant 3", "30/30"}}
 	if len(seeds) != 4 {
 		t.Fatalf("30-seed table has %d rows: %v", len(seeds), seeds)

@@ -13,6 +13,14 @@ func init() { checks["03-encoder-decoder"] = check03 }
 var costLine = regexp.MustCompile(`(?m)^Epoch: (\d{4}) cost = (\d+\.\d{6})$`)
 
 func check03(t *testing.T, nb *nbrun.Notebook) {
+	// mathor's sizes and training settings (mathor-seq2seq in ../shared/reference/homework-cases.md).
+	data := cellText(t, nb, `fmt.Println("training:", seq2seq.MathorTraining())`)
+	for _, want := range []string{"n_step 5, n_hidden 128, vocabulary (29 classes)",
+		"training: Adam(lr=0.001, eps=1e-8), 5000 epochs, batch 3 (shuffled), seed 0\n"} {
+		if !strings.Contains(data, want) {
+			t.Errorf("the data cell lacks %q:\n%s", want, data)
+		}
+	}
 	training := cellText(t, nb, "m.Train(seq2seq.MathorPairs, cfg)")
 	lines := costLine.FindAllStringSubmatch(training, -1)
 	if len(lines) != 10 {

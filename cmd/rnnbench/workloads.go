@@ -37,18 +37,15 @@ func helloWorkload(autodiff bool) error {
 	if err != nil {
 		return err
 	}
-	models := []seq2seq.CharModel{
-		seq2seq.CellModel{InputSize: 4, HiddenSize: 4, PlainAutodiff: autodiff},
-		seq2seq.RNNModel{InputSize: 4, HiddenSize: 4, NumLayers: 1, PlainAutodiff: autodiff},
-		seq2seq.EmbeddingModel{InputSize: 4, EmbeddingSize: 10, HiddenSize: 8, NumLayers: 2, NumClass: 4, PlainAutodiff: autodiff},
-	}
-	configs := []seq2seq.TrainConfig{{Epochs: 15, LearningRate: 0.1, SumOverSteps: true}, {Epochs: 15, LearningRate: 0.05}, {Epochs: 15, LearningRate: 0.05}}
 	if _, err := backend.Get(); err != nil {
 		return err
 	}
-	for i, m := range models {
+	for i, v := range seq2seq.Lecture12() {
+		if autodiff {
+			v.Model = seq2seq.WithPlainAutodiff(v.Model)
+		}
 		start := time.Now()
-		if _, err := seq2seq.Train(m, vocab, "hello", "ohlol", configs[i], nil); err != nil {
+		if _, err := seq2seq.Train(v.Model, vocab, "hello", "ohlol", v.Config, nil); err != nil {
 			return err
 		}
 		fmt.Printf("variant%d %.6f\n", i+1, time.Since(start).Seconds())
@@ -58,16 +55,14 @@ func helloWorkload(autodiff bool) error {
 
 // mathorWorkload times mathor's training loop (compilation included).
 func mathorWorkload(autodiff bool, epochs int) error {
-	vocab, err := seq2seq.NewVocab(seq2seq.MathorChars)
-	if err != nil {
-		return err
-	}
-	m, err := seq2seq.NewEncoderDecoder(vocab, 5, 128)
+	m, err := seq2seq.NewMathor()
 	if err != nil {
 		return err
 	}
 	m.PlainAutodiff = autodiff
-	res, err := m.Train(seq2seq.MathorPairs, seq2seq.EDTrainConfig{Epochs: epochs, BatchSize: 3, LearningRate: 1e-3, Shuffle: true})
+	cfg := seq2seq.MathorTraining()
+	cfg.Epochs = epochs
+	res, err := m.Train(seq2seq.MathorPairs, cfg)
 	if err != nil {
 		return err
 	}

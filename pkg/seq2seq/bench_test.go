@@ -14,13 +14,13 @@ func BenchmarkMathorTraining(b *testing.B) {
 }
 
 func benchMathor(b *testing.B, autodiff bool) {
-	v, _ := NewVocab(MathorChars)
-	m, err := NewEncoderDecoder(v, 5, 128)
+	m, err := NewMathor()
 	if err != nil {
 		b.Fatal(err)
 	}
 	m.PlainAutodiff = autodiff
-	cfg := EDTrainConfig{Epochs: 1, BatchSize: 3, LearningRate: 1e-3, Shuffle: true}
+	cfg := MathorTraining()
+	cfg.Epochs = 1
 	if _, err := m.Train(MathorPairs, cfg); err != nil {
 		b.Fatal(err)
 	}

@@ -148,21 +148,13 @@ func (m *EncoderDecoder) MakeData(pairs []Pair) (Batch, error) {
 
 // indices of a string whose characters are known to be in the vocabulary.
 func (m *EncoderDecoder) indices(s string) []int32 {
-	idx, _ := m.Vocab.Encode(s)
-	out := make([]int32, len(idx))
-	for i, c := range idx {
-		out[i] = int32(c)
-	}
-	return out
+	idx, _ := m.Vocab.encode32(s)
+	return idx
 }
 
 // oneHot of a string whose characters are known to be in the vocabulary.
 func (m *EncoderDecoder) oneHot(s string) []float32 {
-	rows, _ := m.Vocab.OneHot(s)
-	flat := make([]float32, 0, len(rows)*m.Vocab.Size())
-	for _, r := range rows {
-		flat = append(flat, r...)
-	}
+	flat, _ := m.Vocab.flatOneHot(s)
 	return flat
 }
 

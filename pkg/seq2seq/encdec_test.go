@@ -20,11 +20,7 @@ import (
 
 func mathorModel(t testing.TB) *EncoderDecoder {
 	t.Helper()
-	v, err := NewVocab(MathorChars)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := NewEncoderDecoder(v, 5, 128)
+	m, err := NewMathor()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +175,9 @@ func mathorStart(t testing.TB, epochs int) (map[string]*tensors.Tensor, [][]int,
 func TestMathorSameRunAsPyTorch(t *testing.T) {
 	init, orders, torchLosses := mathorStart(t, 100)
 	m := mathorModel(t)
-	res, err := m.Train(MathorPairs, EDTrainConfig{Epochs: 100, BatchSize: 3, LearningRate: 1e-3, InitialState: init, Orders: orders})
+	cfg := MathorTraining() // mathor's settings, replayed for 100 epochs from PyTorch's start and order
+	cfg.Epochs, cfg.InitialState, cfg.Orders = 100, init, orders
+	res, err := m.Train(MathorPairs, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,8 +17,8 @@ import (
 	"github.com/nndl-hw9/rnngo/pkg/rnn"
 )
 
-// EDTrainConfig is how an EncoderDecoder is trained; mathor's values are
-// Epochs 5000, BatchSize 3, LearningRate 1e-3, Shuffle true, LogEvery 1000.
+// EDTrainConfig is how an EncoderDecoder is trained; MathorTraining returns
+// mathor's values (Epochs 5000, BatchSize 3, LearningRate 1e-3, Shuffle, LogEvery 1000).
 type EDTrainConfig struct {
 	Epochs, BatchSize int
 	LearningRate      float64
@@ -89,8 +89,10 @@ func (m *EncoderDecoder) Train(pairs []Pair, cfg EDTrainConfig) (*EDResult, erro
 	lossFn := func(labels, logits []*graph.Node) *graph.Node { return m.Loss(logits[0], labels[0]) }
 	trainer := train.NewTrainer(b, ctx, modelFn, lossFn, Adam(cfg.LearningRate), nil, nil)
 
-	ds := &pairsDataset{all: all, n: len(pairs), batch: cfg.BatchSize, orders: cfg.Orders,
-		shuffle: cfg.Shuffle, rng: rand.New(rand.NewPCG(uint64(cfg.Seed), 0x5eed))}
+	ds := &pairsDataset{n: len(pairs), steps: m.Steps(), batch: cfg.BatchSize, orders: cfg.Orders,
+		shuffle: cfg.Shuffle, rng: rand.New(rand.NewPCG(uint64(cfg.Seed), 0x5eed)),
+		encIdx: tensors.MustCopyFlatData[int32](all.EncIdx), decIdx: tensors.MustCopyFlatData[int32](all.DecIdx),
+		decOut: tensors.MustCopyFlatData[int32](all.DecOut)}
 	ds.Reset()
 	res := &EDResult{Translator: m.Translator(ctx)}
 	loop := train.NewLoop(trainer)
@@ -121,16 +123,16 @@ func (m *EncoderDecoder) Train(pairs []Pair, cfg EDTrainConfig) (*EDResult, erro
 // pairsDataset yields mathor's batches: the examples in a new order each
 // epoch (or the given orders), cut into batches of the batch size (the last
 // one smaller if they do not divide evenly), io.EOF at the end of an epoch.
+// The examples' indices are kept as Go slices, [n·steps] each.
 type pairsDataset struct {
-	all     Batch
-	n       int
-	batch   int
-	shuffle bool
-	rng     *rand.Rand
-	orders  [][]int
-	epoch   int
-	order   []int
-	next    int
+	n, steps, batch        int
+	encIdx, decIdx, decOut []int32
+	shuffle                bool
+	rng                    *rand.Rand
+	orders                 [][]int
+	epoch                  int
+	order                  []int
+	next                   int
 }
 
 // Name implements train.Dataset.
@@ -160,31 +162,14 @@ func (d *pairsDataset) Yield() (any, []*tensors.Tensor, []*tensors.Tensor, error
 	}
 	idx := d.order[d.next:min(d.next+d.batch, len(d.order))]
 	d.next += len(idx)
-	return nil, []*tensors.Tensor{gatherRows(d.all.EncIdx, idx), gatherRows(d.all.DecIdx, idx)},
-		[]*tensors.Tensor{gatherRows(d.all.DecOut, idx)}, nil
-}
-
-// gatherRows returns the rows idx of t (along its first axis) as a new tensor.
-func gatherRows(t *tensors.Tensor, idx []int) *tensors.Tensor {
-	dims := t.Shape().Dimensions
-	row := t.Shape().Size() / dims[0]
-	newDims := append([]int{len(idx)}, dims[1:]...)
-	switch t.DType() {
-	case dtypes.Float32:
-		src := tensors.MustCopyFlatData[float32](t)
-		dst := make([]float32, 0, len(idx)*row)
+	rows := func(flat []int32) *tensors.Tensor {
+		out := make([]int32, 0, len(idx)*d.steps)
 		for _, i := range idx {
-			dst = append(dst, src[i*row:(i+1)*row]...)
+			out = append(out, flat[i*d.steps:(i+1)*d.steps]...)
 		}
-		return tensors.FromFlatDataAndDimensions(dst, newDims...)
-	default:
-		src := tensors.MustCopyFlatData[int32](t)
-		dst := make([]int32, 0, len(idx)*row)
-		for _, i := range idx {
-			dst = append(dst, src[i*row:(i+1)*row]...)
-		}
-		return tensors.FromFlatDataAndDimensions(dst, newDims...)
+		return tensors.FromFlatDataAndDimensions(out, len(idx), d.steps)
 	}
+	return nil, []*tensors.Tensor{rows(d.encIdx), rows(d.decIdx)}, []*tensors.Tensor{rows(d.decOut)}, nil
 }
 
 // Translator translates words with a trained EncoderDecoder whose

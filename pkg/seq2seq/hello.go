@@ -123,18 +123,14 @@ type EmbeddingModel struct {
 
 // Input is the character indices, [1, L] int32 (batch=1, seq_len).
 func (m EmbeddingModel) Input(v *Vocab, s string) (*tensors.Tensor, error) {
-	idx, err := v.Encode(s)
+	row, err := v.encode32(s)
 	if err != nil {
 		return nil, err
 	}
 	if v.Size() > m.InputSize {
 		return nil, fmt.Errorf("seq2seq: the vocabulary has %d characters but the embedding only %d rows", v.Size(), m.InputSize)
 	}
-	row := make([]int32, len(idx))
-	for i, c := range idx {
-		row[i] = int32(c)
-	}
-	return tensors.FromValue([][]int32{row}), nil
+	return tensors.FromFlatDataAndDimensions(row, 1, len(row)), nil
 }
 
 // Build creates emb/weight, rnn/{weight_ih_l0, …}, fc/{weight, bias}.
@@ -176,27 +172,19 @@ func (m EmbeddingModel) String() string {
 
 // oneHotInput is s one-hot as [L, 1, V] float32: seq_len, batch 1, features.
 func oneHotInput(v *Vocab, s string) (*tensors.Tensor, error) {
-	rows, err := v.OneHot(s)
+	flat, err := v.flatOneHot(s)
 	if err != nil {
 		return nil, err
 	}
-	flat := make([]float32, 0, len(rows)*v.Size())
-	for _, r := range rows {
-		flat = append(flat, r...)
-	}
-	return tensors.FromFlatDataAndDimensions(flat, len(rows), 1, v.Size()), nil
+	return tensors.FromFlatDataAndDimensions(flat, len(flat)/v.Size(), 1, v.Size()), nil
 }
 
 // labelsOf encodes the target string as class indices [L, 1] int32, the
 // shape GoMLX's sparse cross-entropy wants.
 func labelsOf(v *Vocab, target string) (*tensors.Tensor, error) {
-	idx, err := v.Encode(target)
+	flat, err := v.encode32(target)
 	if err != nil {
 		return nil, err
 	}
-	flat := make([]int32, len(idx))
-	for i, c := range idx {
-		flat[i] = int32(c)
-	}
-	return tensors.FromFlatDataAndDimensions(flat, len(idx), 1), nil
+	return tensors.FromFlatDataAndDimensions(flat, len(flat), 1), nil
 }

@@ -2,6 +2,7 @@ package seq2seq
 
 import (
 	"fmt"
+
 	"github.com/gomlx/gomlx/backends"
 
 	"github.com/gomlx/gomlx/pkg/core/dtypes"

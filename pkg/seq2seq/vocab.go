@@ -110,3 +110,29 @@ func (v *Vocab) OneHot(s string) ([][]float32, error) {
 	}
 	return rows, nil
 }
+
+// encode32 is Encode as int32s, the dtype the graphs take class indices in.
+func (v *Vocab) encode32(s string) ([]int32, error) {
+	idx, err := v.Encode(s)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]int32, len(idx))
+	for i, c := range idx {
+		out[i] = int32(c)
+	}
+	return out, nil
+}
+
+// flatOneHot is OneHot's rows concatenated: [len(s)·V] float32.
+func (v *Vocab) flatOneHot(s string) ([]float32, error) {
+	rows, err := v.OneHot(s)
+	if err != nil {
+		return nil, err
+	}
+	flat := make([]float32, 0, len(rows)*v.Size())
+	for _, r := range rows {
+		flat = append(flat, r...)
+	}
+	return flat, nil
+}
