@@ -40,10 +40,10 @@ type Cell struct {
 // NewCell starts the configuration of an RNNCell with the given input and
 // hidden sizes, whose variables live in ctx's current scope. Defaults, as in
 // PyTorch: bias true, nonlinearity "tanh", dtype Float32; plus CustomGradient
-// true.
+// from ctx's ParamCustomGradient (true where unset).
 func NewCell(ctx *context.Context, inputSize, hiddenSize int) *Cell {
 	c := &Cell{builder: builder{kind: "Cell"}, ctx: ctx, inputSize: inputSize, hiddenSize: hiddenSize,
-		nonlinearity: Tanh, bias: true, dtype: dtypes.Float32, customGradient: true}
+		nonlinearity: Tanh, bias: true, dtype: dtypes.Float32, customGradient: customGradientDefault(ctx)}
 	if ctx == nil {
 		c.err = errors.New("rnn.NewCell: ctx is nil")
 	}
@@ -74,12 +74,12 @@ func (c *Cell) DType(dtype dtypes.DType) *Cell {
 	return c
 }
 
-// CustomGradient chooses how gradients are computed: true (default) uses the
-// hand-derived step gradient written with matrix products (much faster on
-// the pure-Go backend); false lets GoMLX differentiate the forward
-// operations. Both give the same numbers. With true, no gradient is computed
-// for an input x that is a graph input (not a variable) or a constant, since
-// training never needs it; use false to differentiate with respect to data.
+// CustomGradient chooses how gradients are computed: true (the default, or
+// ctx's ParamCustomGradient) uses the hand-derived step gradient written
+// with matrix products (much faster on the pure-Go backend); false lets GoMLX
+// differentiate the forward operations. Both give the same numbers, for the
+// weights and for x and h whatever they are (variables, graph inputs,
+// constants, computed nodes).
 func (c *Cell) CustomGradient(custom bool) *Cell {
 	if c.change("CustomGradient") {
 		c.customGradient = custom

@@ -1,8 +1,6 @@
 package rnn
 
 import (
-	"strings"
-
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/shapes"
@@ -15,7 +13,7 @@ type forwardFn func(inputs []*graph.Node) (outputs []*graph.Node)
 
 // backwardFn computes the gradients of a function's inputs from the inputs,
 // the outputs forwardFn returned and the gradients with respect to those
-// outputs. An entry for an input that needs no gradient may be nil.
+// outputs: one entry per input, nil only where the input is nil.
 type backwardFn func(inputs, outputs, vOutputs []*graph.Node) (vInputs []*graph.Node)
 
 // withCustomGradient returns forward(inputs), with a gradient (for GoMLX's
@@ -30,10 +28,11 @@ type backwardFn func(inputs, outputs, vOutputs []*graph.Node) (vInputs []*graph.
 // identity's result with Gather (whose gradient works on every backend, unlike
 // Slice's, which needs Pad).
 //
-// needGrad[i] says whether inputs[i] needs a gradient; inputs that do not are
-// left out of Z and their entries of backward's result are ignored. All
-// packed inputs and the outputs must have the same dtype.
-func withCustomGradient(inputs []*graph.Node, needGrad []bool, forward forwardFn, backward backwardFn) []*graph.Node {
+// Every non-nil input is packed and gets its gradient: whether the caller
+// will ask for the gradient of an input (a weight, a graph parameter, a
+// constant, a computed node) cannot be known while the graph is built, so
+// none is guessed. All inputs and the outputs must have the same dtype.
+func withCustomGradient(inputs []*graph.Node, forward forwardFn, backward backwardFn) []*graph.Node {
 	stopped := make([]*graph.Node, len(inputs))
 	for i, x := range inputs {
 		if x != nil {
@@ -44,7 +43,7 @@ func withCustomGradient(inputs []*graph.Node, needGrad []bool, forward forwardFn
 
 	packedIn := make([]int, 0, len(inputs)) // indices of the packed inputs
 	for i, x := range inputs {
-		if x != nil && needGrad[i] {
+		if x != nil {
 			packedIn = append(packedIn, i)
 		}
 	}
@@ -81,7 +80,7 @@ func withCustomGradient(inputs []*graph.Node, needGrad []bool, forward forwardFn
 		for _, i := range packedIn {
 			vi := vInputs[i]
 			if vi == nil {
-				vi = graph.ZerosLike(inputs[i])
+				panicf("rnn: internal error: no gradient computed for input #%d %s", i, inputs[i].Shape())
 			}
 			grads = append(grads, graph.Reshape(vi, inputs[i].Shape().Size()))
 		}
@@ -98,39 +97,24 @@ func withCustomGradient(inputs []*graph.Node, needGrad []bool, forward forwardFn
 	return results
 }
 
-// mayNeedGradient reports whether x may depend on a trainable value, looking a
-// few operations up the graph: false for constants, gradient-stopped nodes and
-// data inputs (parameters that are not context variables) and functions of
-// those only; true when a variable is reached, or when the search gives up.
-func mayNeedGradient(x *graph.Node) bool {
-	const maxDepth = 8
-	var visit func(n *graph.Node, depth int) bool
-	seen := map[*graph.Node]bool{}
-	visit = func(n *graph.Node, depth int) bool {
-		if n == nil || n.StopGradient() {
-			return false
-		}
-		if seen[n] {
-			return false
-		}
-		seen[n] = true
-		switch n.Type() {
-		case graph.NodeTypeConstant, graph.NodeTypeIota:
-			return false
-		case graph.NodeTypeParameter:
-			return strings.HasPrefix(n.GetParameterName(), context.VariableParameterPrefix)
-		}
-		if depth >= maxDepth {
-			return true
-		}
-		for _, in := range n.Inputs() {
-			if visit(in, depth+1) {
-				return true
-			}
-		}
-		return false
+// ParamCustomGradient is the context hyperparameter (a bool, default true)
+// that chooses how this package's layers are differentiated: every layer
+// reads it from its context when it is created (New, NewCell, NewLinear,
+// NewLSTM, …), and the layer's CustomGradient setter overrides it for that
+// layer. True uses the hand-derived gradients written with matrix products;
+// false lets GoMLX differentiate the forward operations (same numbers, several
+// times slower on the pure-Go backend). GoMLX style:
+//
+//	ctx.SetParam(rnn.ParamCustomGradient, false) // every layer below ctx uses autodiff
+const ParamCustomGradient = "rnn_custom_gradient"
+
+// customGradientDefault is the ParamCustomGradient hyperparameter of ctx, or
+// true where ctx is nil or does not set it.
+func customGradientDefault(ctx *context.Context) bool {
+	if ctx == nil {
+		return true
 	}
-	return visit(x, 0)
+	return context.GetParamOr(ctx, ParamCustomGradient, true)
 }
 
 // matmulT is x · Wᵀ for x [..., in] and W [out, in] (PyTorch's weight layout),

@@ -87,14 +87,27 @@ func loadNpz(t *testing.T, path string) map[string]*tensors.Tensor {
 	return m
 }
 
+// inputMode is how a fixture's x and h0 reach the layer.
+type inputMode int
+
+const (
+	inputsAsVariables  inputMode = iota // non-trainable context variables
+	inputsAsExecArgs                    // graph parameters given to Exec (plain data)
+	inputsAsConstants                   // constants of the graph
+	inputsThroughLayer                  // Exec arguments passed through an identity Linear first
+)
+
+var inputModes = map[inputMode]string{inputsAsVariables: "variables", inputsAsExecArgs: "exec-args",
+	inputsAsConstants: "constants", inputsThroughLayer: "through-linear"}
+
 // layerResult is what runFixtureCase computes: the layer's outputs and the
 // gradients of the fixture's loss, under the fixture's key names.
 type layerResult map[string][]float64
 
 // runFixtureCase builds the case's layer with the fixture's parameters and
 // computes out, h_n and the gradients of loss = Σ out·w_out + Σ h_n·w_hn with
-// respect to every parameter, x and h0.
-func runFixtureCase(t *testing.T, c fixtureCase, arrays map[string]*tensors.Tensor, custom bool) layerResult {
+// respect to every parameter, x and h0, with x and h0 given as mode says.
+func runFixtureCase(t *testing.T, c fixtureCase, arrays map[string]*tensors.Tensor, custom bool, mode inputMode) layerResult {
 	t.Helper()
 	ctx := context.New()
 	layerCtx := ctx.In("layer")
@@ -145,13 +158,6 @@ func runFixtureCase(t *testing.T, c fixtureCase, arrays map[string]*tensors.Tens
 		t.Fatal(err)
 	}
 
-	// Inputs as (non-trainable) variables, so that their gradients are computed.
-	dataCtx := ctx.In("data").Checked(false)
-	xVar := dataCtx.VariableWithValue("x", arrays["x"]).SetTrainable(false)
-	var h0Var *context.Variable
-	if c.H0 {
-		h0Var = dataCtx.VariableWithValue("h0", arrays["h0"]).SetTrainable(false)
-	}
 	keys := []string{"out"}
 	if c.Kind == "rnn" {
 		keys = append(keys, "h_n")
@@ -164,13 +170,64 @@ func runFixtureCase(t *testing.T, c fixtureCase, arrays map[string]*tensors.Tens
 		keys = append(keys, "grad.h0")
 	}
 
-	exec, err := context.NewExec(backend.MustGet(), ctx, func(ctx *context.Context, g *graph.Graph) []*graph.Node {
-		x := xVar.ValueGraph(g)
-		var h0 *graph.Node
-		if h0Var != nil {
-			h0 = h0Var.ValueGraph(g)
+	// x and h0 reach the layer as the mode says; the gradients are always
+	// taken with respect to the nodes x and h0 the test holds.
+	var xVar, h0Var *context.Variable
+	execArgs := []any{arrays["x"]} // the graph is built from its first argument, whatever the mode
+	switch mode {
+	case inputsAsVariables: // non-trainable variables
+		dataCtx := ctx.In("data").Checked(false)
+		xVar = dataCtx.VariableWithValue("x", arrays["x"]).SetTrainable(false)
+		if c.H0 {
+			h0Var = dataCtx.VariableWithValue("h0", arrays["h0"]).SetTrainable(false)
 		}
-		out, hn := forward(x, h0)
+	case inputsAsExecArgs, inputsThroughLayer:
+		if c.H0 {
+			execArgs = append(execArgs, arrays["h0"])
+		}
+	}
+	var through *Linear // identity Linear between the given x and the layer, for inputsThroughLayer
+	if mode == inputsThroughLayer {
+		n := c.InputSize
+		var err error
+		if through, err = NewLinear(ctx.In("through"), n, n).Bias(false).DType(dtype).CustomGradient(custom).Done(); err != nil {
+			t.Fatal(err)
+		}
+		eye := make([][]float64, n)
+		for i := range eye {
+			eye[i] = make([]float64, n)
+			eye[i][i] = 1
+		}
+		if err := through.Weight().Set(eye); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	exec, err := context.NewExec(backend.MustGet(), ctx, func(ctx *context.Context, inputs []*graph.Node) []*graph.Node {
+		g := inputs[0].Graph()
+		var x, h0 *graph.Node
+		switch mode {
+		case inputsAsVariables:
+			x = xVar.ValueGraph(g)
+			if h0Var != nil {
+				h0 = h0Var.ValueGraph(g)
+			}
+		case inputsAsConstants:
+			x = graph.Const(g, arrays["x"])
+			if c.H0 {
+				h0 = graph.Const(g, arrays["h0"])
+			}
+		default:
+			x = inputs[0]
+			if c.H0 {
+				h0 = inputs[1]
+			}
+		}
+		layerX := x
+		if through != nil {
+			layerX = through.Forward(x)
+		}
+		out, hn := forward(layerX, h0)
 		loss := graph.ReduceAllSum(graph.Mul(out, graph.Const(g, arrays["w_out"])))
 		results := []*graph.Node{out}
 		if hn != nil {
@@ -190,7 +247,7 @@ func runFixtureCase(t *testing.T, c fixtureCase, arrays map[string]*tensors.Tens
 	if err != nil {
 		t.Fatal(err)
 	}
-	outputs, err := exec.Exec()
+	outputs, err := exec.Exec(execArgs...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,7 +288,7 @@ func TestParityWithPyTorch(t *testing.T) {
 		arrays := loadNpz(t, filepath.Join(fixturesDir, c.Name+".npz"))
 		for _, custom := range []bool{true, false} {
 			t.Run(fmt.Sprintf("%s/custom=%v", c.Name, custom), func(t *testing.T) {
-				res := runFixtureCase(t, c, arrays, custom)
+				res := runFixtureCase(t, c, arrays, custom, inputsAsVariables)
 				keys := make([]string, 0, len(res))
 				for k := range res {
 					keys = append(keys, k)
@@ -247,6 +304,46 @@ func TestParityWithPyTorch(t *testing.T) {
 	}
 }
 
+// TestInputGradients runs every fixture with x and h0 given in every way a
+// caller can give them — graph parameters passed to Exec, constants, and the
+// output of another layer (an identity Linear, itself with a custom
+// gradient) — and compares ∂loss/∂x and ∂loss/∂h0 (and the rest) with
+// PyTorch's, on both gradient paths. A gradient that silently comes out zero
+// fails here.
+func TestInputGradients(t *testing.T) {
+	for _, c := range loadCases(t, fixturesDir) {
+		arrays := loadNpz(t, filepath.Join(fixturesDir, c.Name+".npz"))
+		for _, mode := range []inputMode{inputsAsExecArgs, inputsAsConstants, inputsThroughLayer} {
+			for _, custom := range []bool{true, false} {
+				t.Run(fmt.Sprintf("%s/%s/custom=%v", c.Name, inputModes[mode], custom), func(t *testing.T) {
+					res := runFixtureCase(t, c, arrays, custom, mode)
+					for _, k := range []string{"grad.x", "grad.h0", "out"} {
+						want, ok := arrays[k]
+						if !ok {
+							continue
+						}
+						if allZero(Float64s(want)) {
+							t.Fatalf("fixture %s is all zeros: the test would not see a zero gradient", k)
+						}
+						if d := maxRelDiff(res[k], Float64s(want)); d > c.tolerance() {
+							t.Errorf("%s differs from PyTorch by %.3g (tolerance %g)", k, d, c.tolerance())
+						}
+					}
+				})
+			}
+		}
+	}
+}
+
+func allZero(v []float64) bool {
+	for _, x := range v {
+		if x != 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // TestCustomGradientMatchesAutodiff checks the hand-derived BPTT against
 // GoMLX's own differentiation of the same forward graph, in float64.
 func TestCustomGradientMatchesAutodiff(t *testing.T) {
@@ -256,8 +353,8 @@ func TestCustomGradientMatchesAutodiff(t *testing.T) {
 		}
 		t.Run(c.Name, func(t *testing.T) {
 			arrays := loadNpz(t, filepath.Join(fixturesDir, c.Name+".npz"))
-			custom := runFixtureCase(t, c, arrays, true)
-			auto := runFixtureCase(t, c, arrays, false)
+			custom := runFixtureCase(t, c, arrays, true, inputsAsVariables)
+			auto := runFixtureCase(t, c, arrays, false, inputsAsVariables)
 			for k, v := range auto {
 				if d := maxRelDiff(custom[k], v); d > 1e-12 {
 					t.Errorf("%s: custom gradient differs from autodiff by %.3g", k, d)

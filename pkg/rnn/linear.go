@@ -28,9 +28,10 @@ type Linear struct {
 }
 
 // NewLinear starts the configuration of a Linear layer. Defaults: Bias true,
-// DType Float32, CustomGradient true.
+// DType Float32, CustomGradient from ctx's ParamCustomGradient (true where
+// unset).
 func NewLinear(ctx *context.Context, inFeatures, outFeatures int) *Linear {
-	l := &Linear{builder: builder{kind: "Linear"}, ctx: ctx, inFeatures: inFeatures, outFeat: outFeatures, bias: true, dtype: dtypes.Float32, customGradient: true}
+	l := &Linear{builder: builder{kind: "Linear"}, ctx: ctx, inFeatures: inFeatures, outFeat: outFeatures, bias: true, dtype: dtypes.Float32, customGradient: customGradientDefault(ctx)}
 	if ctx == nil {
 		l.err = errors.New("rnn.NewLinear: ctx is nil")
 	}
@@ -54,10 +55,9 @@ func (l *Linear) DType(dtype dtypes.DType) *Linear {
 }
 
 // CustomGradient chooses between gradients written as matrix products
-// (true, default: ∂x = g·W, ∂W = gᵀ·x) and GoMLX's differentiation of the
-// forward product (false). Both give the same numbers. With true, no gradient
-// is computed for an input that is a graph input (not a variable) or a
-// constant; use false to differentiate with respect to data.
+// (true, the default or ctx's ParamCustomGradient: ∂x = g·W, ∂W = gᵀ·x) and
+// GoMLX's differentiation of the forward product (false). Both give the same
+// numbers, for W, b and x whatever x is.
 func (l *Linear) CustomGradient(custom bool) *Linear {
 	if l.change("CustomGradient") {
 		l.customGradient = custom
@@ -139,13 +139,10 @@ func (l *Linear) Forward(x *graph.Node) *graph.Node {
 	}
 	var y *graph.Node
 	if l.customGradient {
-		needGrad := []bool{mayNeedGradient(x2d), true, b != nil}
-		y = withCustomGradient([]*graph.Node{x2d, w, b}, needGrad, forward, func(in, _, v []*graph.Node) []*graph.Node {
+		y = withCustomGradient([]*graph.Node{x2d, w, b}, forward, func(in, _, v []*graph.Node) []*graph.Node {
 			grads := make([]*graph.Node, 3)
-			if needGrad[0] {
-				grads[0] = matmulT(v[0], graph.Transpose(in[1], 0, 1)) // g · W
-			}
-			grads[1] = matmulTN(v[0], in[0]) // gᵀ · x
+			grads[0] = matmulT(v[0], graph.Transpose(in[1], 0, 1)) // g · W
+			grads[1] = matmulTN(v[0], in[0])                       // gᵀ · x
 			if in[2] != nil {
 				grads[2] = graph.ReduceSum(v[0], 0)
 			}

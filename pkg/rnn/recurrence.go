@@ -39,18 +39,14 @@ func recurrence(x, idx, h0 *graph.Node, w dirWeights, nonlinearity string, rever
 	}
 	var steps []*graph.Node // forward's per-step states, in time order, shared with backward.
 	inputs := []*graph.Node{x, h0, w.wih, w.whh, w.bih, w.bhh}
-	needGrad := make([]bool, len(inputs))
-	for i, in := range inputs {
-		needGrad[i] = in != nil && (i >= 2 || mayNeedGradient(in))
-	}
 	forward := func(in []*graph.Node) []*graph.Node {
 		sw := dirWeights{wih: in[2], whh: in[3], bih: in[4], bhh: in[5]}
 		return []*graph.Node{recurrenceForward(in[0], idx, in[1], sw, nonlinearity, reverse, false, &steps)}
 	}
 	backward := func(in, _, vOut []*graph.Node) []*graph.Node {
-		return bpttBackward(in, idx, steps, vOut[0], nonlinearity, reverse, needGrad)
+		return bpttBackward(in, idx, steps, vOut[0], nonlinearity, reverse)
 	}
-	return withCustomGradient(inputs, needGrad, forward, backward)[0]
+	return withCustomGradient(inputs, forward, backward)[0]
 }
 
 // inputProjection is x · W_ihᵀ for x [L, N, I] as [L·N, H]; or, for class
@@ -132,14 +128,14 @@ func activationGrad(v, h *graph.Node, nonlinearity string) *graph.Node {
 // matrix products. in are the recurrence's inputs [x, h0, wih, whh, bih, bhh],
 // states the forward's per-step states in time order and vHs the gradient
 // with respect to its output hs [L, N, H]. It returns the gradients of the
-// inputs (nil where needGrad is false):
+// inputs (nil for the nil ones):
 //
 //	δ_t   = (∂L/∂h_t + δ_next · W_hh) ⊙ act'(z_t)      one [N,H]·[H,H] product a step
 //	∂W_ih = Σ_t δ_tᵀ x_t,   ∂W_hh = Σ_t δ_tᵀ h_{t-1},   ∂b_ih = ∂b_hh = Σ_t δ_t
 //	∂x_t  = δ_t · W_ih,     ∂h0 = δ_first · W_hh
 //
 // where the sums over t are single products over the stacked [L·N, ·] matrices.
-func bpttBackward(in []*graph.Node, idx *graph.Node, states []*graph.Node, vHs *graph.Node, nonlinearity string, reverse bool, needGrad []bool) []*graph.Node {
+func bpttBackward(in []*graph.Node, idx *graph.Node, states []*graph.Node, vHs *graph.Node, nonlinearity string, reverse bool) []*graph.Node {
 	// Mise en place.
 	x, h0, wih, whh := in[0], in[1], in[2], in[3]
 	seqLen, batch := vHs.Shape().Dim(0), vHs.Shape().Dim(1)
@@ -159,7 +155,7 @@ func bpttBackward(in []*graph.Node, idx *graph.Node, states []*graph.Node, vHs *
 		}
 		delta := activationGrad(gt, states[t], nonlinearity)
 		deltas[t] = delta
-		if k > 0 || needGrad[1] {
+		if k > 0 || h0 != nil {
 			carry = matmulT(delta, whhT)
 		}
 	}
@@ -184,10 +180,10 @@ func bpttBackward(in []*graph.Node, idx *graph.Node, states []*graph.Node, vHs *
 	}
 	delta2d := graph.Reshape(graph.Stack(deltas, 0), seqLen*batch, hidden)
 	grads := make([]*graph.Node, len(in))
-	if x != nil && needGrad[0] {
+	if x != nil {
 		grads[0] = graph.Reshape(matmulT(delta2d, graph.Transpose(wih, 0, 1)), seqLen, batch, inputSize)
 	}
-	if needGrad[1] {
+	if h0 != nil {
 		grads[1] = carry
 	}
 	if idx != nil {

@@ -50,10 +50,11 @@ type RNN struct {
 // New starts the configuration of an RNN with the given input and hidden
 // sizes, whose variables live in ctx's current scope. Defaults, as in
 // PyTorch: NumLayers 1, Nonlinearity "tanh", Bias true, BatchFirst false,
-// Dropout 0, Bidirectional false, DType Float32; plus CustomGradient true.
+// Dropout 0, Bidirectional false, DType Float32; plus CustomGradient from
+// ctx's ParamCustomGradient (true where unset).
 func New(ctx *context.Context, inputSize, hiddenSize int) *RNN {
 	r := &RNN{builder: builder{kind: "RNN"}, ctx: ctx, inputSize: inputSize, hiddenSize: hiddenSize, numLayers: 1, nonlinearity: Tanh,
-		bias: true, dtype: dtypes.Float32, customGradient: true}
+		bias: true, dtype: dtypes.Float32, customGradient: customGradientDefault(ctx)}
 	if ctx == nil {
 		r.err = errors.New("rnn.New: ctx is nil")
 	}
@@ -118,13 +119,13 @@ func (r *RNN) DType(dtype dtypes.DType) *RNN {
 	return r
 }
 
-// CustomGradient chooses how gradients are computed: true (default) uses
-// hand-derived backpropagation through time written with matrix products
-// (one product a step, then three for the whole sequence: several times
-// faster on the pure-Go backend); false lets GoMLX differentiate the forward
-// operations. Both give the same numbers. With true, no gradient is computed
-// for an input x that is a graph input (not a variable) or a constant, since
-// training never needs it; use false to differentiate with respect to data.
+// CustomGradient chooses how gradients are computed: true (the default, or
+// ctx's ParamCustomGradient) uses hand-derived backpropagation through time
+// written with matrix products (one product a step, then three for the whole
+// sequence: several times faster on the pure-Go backend); false lets GoMLX
+// differentiate the forward operations. Both give the same numbers, for the
+// weights and for x and h0 whatever they are (variables, graph inputs,
+// constants, computed nodes).
 func (r *RNN) CustomGradient(custom bool) *RNN {
 	if r.change("CustomGradient") {
 		r.customGradient = custom
@@ -284,7 +285,7 @@ func (r *RNN) forward(x, idx, h0 *graph.Node, unbatched bool) (output, hN *graph
 			want = []int{numStates, hidden}
 		}
 		if !slices.Equal(h0.Shape().Dimensions, want) {
-			panicf("rnn.RNN: expected hidden size %v, got %v", want, h0.Shape().Dimensions)
+			panicf("rnn.RNN: h0: expected shape %v, got %v", want, h0.Shape().Dimensions)
 		}
 		if h0.DType() != r.dtype {
 			panicf("rnn.RNN: hidden state dtype: expected %s, got %s", r.dtype, h0.DType())

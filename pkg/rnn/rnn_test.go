@@ -332,15 +332,15 @@ func TestBadInput(t *testing.T) {
 		{"rnn h0 batch", func(ctx *context.Context, g *graph.Graph) {
 			m, _ := New(ctx, 2, 4).Done()
 			m.Forward(graph.Zeros(g, shapeF32(5, 3, 2)), graph.Zeros(g, shapeF32(1, 2, 4)))
-		}, "expected hidden size [1 3 4], got [1 2 4]"},
+		}, "h0: expected shape [1 3 4], got [1 2 4]"},
 		{"rnn h0 layers", func(ctx *context.Context, g *graph.Graph) {
 			m, _ := New(ctx, 2, 4).NumLayers(2).Bidirectional(true).Done()
 			m.Forward(graph.Zeros(g, shapeF32(5, 3, 2)), graph.Zeros(g, shapeF32(2, 3, 4)))
-		}, "expected hidden size [4 3 4], got [2 3 4]"},
+		}, "h0: expected shape [4 3 4], got [2 3 4]"},
 		{"rnn unbatched h0", func(ctx *context.Context, g *graph.Graph) {
 			m, _ := New(ctx, 2, 4).Done()
 			m.Forward(graph.Zeros(g, shapeF32(5, 2)), graph.Zeros(g, shapeF32(1, 1, 4)))
-		}, "expected hidden size [1 4], got [1 1 4]"},
+		}, "h0: expected shape [1 4], got [1 1 4]"},
 		{"rnn dtype", func(ctx *context.Context, g *graph.Graph) {
 			m, _ := New(ctx, 2, 4).Done()
 			m.Forward(graph.Zeros(g, shapes.Make(dtypes.Float64, 5, 1, 2)), nil)
