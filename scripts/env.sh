@@ -39,6 +39,14 @@ torch_python() {
   return 1
 }
 
+# blas_of prints which BLAS the given Python's torch multiplies with, and
+# with how many threads (tools/pytorch/blas_info.py).
+blas_of() {
+  "$1" "$RNNGO_ROOT/tools/pytorch/blas_info.py" 2>/dev/null |
+    awk '/^blas_kind/{k=$2} /^blas_library/{l=$2} /^blas_threads/{n=$2} END{printf "%s (%s), %s thread(s)\n", k, l, n}' ||
+    echo unknown
+}
+
 # isolate_jupyter points Jupyter's config, data and runtime directories into
 # a scratch directory, so a test run neither reads nor writes the user's own.
 isolate_jupyter() {

@@ -3,7 +3,14 @@
 # GoNB kernel: JupyterLab where installed, else the classic Notebook. Bound to
 # localhost, token authentication on; prints the URL to open.
 #
-#   scripts/run.sh [--port N] [--no-browser]
+#   scripts/run.sh [--port N] [--no-browser] [--backend CONFIG]
+#
+# --backend picks GoMLX's backend for every notebook (it sets GOMLX_BACKEND,
+# which pkg/backend reads): "go" (the default, pure Go) or an XLA
+# configuration such as "xla:cuda" or "xla:/abs/path/xla_cuda_plugin.so";
+# for XLA it also adds "-tags=xla" to GOFLAGS, so that GoNB compiles the
+# cells with the XLA backend linked in. GOMLX_BACKEND set in the environment
+# does the same without the flag.
 #
 # JUPYTER_TOKEN, when set, is the token to use; otherwise a random one is made.
 # RNNGO_IP (default 127.0.0.1) is the address to bind: the Docker image sets
@@ -19,13 +26,24 @@ while [ $# -gt 0 ]; do
     --port) port="$2"; shift 2 ;;
     --port=*) port="${1#--port=}"; shift ;;
     --no-browser) browser=0; shift ;;
-    -h|--help) sed -n '2,9p' "${BASH_SOURCE[0]}"; exit 0 ;;
-    *) die "run.sh: unknown option $1 (known: --port N, --no-browser)" ;;
+    --backend) [ $# -ge 2 ] || die "run.sh: --backend wants a configuration, e.g. go or xla:cuda"
+      export GOMLX_BACKEND="$2"; shift 2 ;;
+    --backend=*) export GOMLX_BACKEND="${1#--backend=}"; shift ;;
+    -h|--help) sed -n '2,17p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    *) die "run.sh: unknown option $1 (known: --port N, --no-browser, --backend CONFIG)" ;;
   esac
 done
 [[ "$port" =~ ^[0-9]+$ ]] || die "run.sh: --port wants a number, got '$port'"
 
 "$RNNGO_ROOT/scripts/setup.sh"
+
+case "${GOMLX_BACKEND:-}" in
+  xla*|stablehlo*|shlo*|hlo*|pjrt*)
+    case " ${GOFLAGS:-} " in *" -tags=xla "*) ;; *) export GOFLAGS="${GOFLAGS:+$GOFLAGS }-tags=xla" ;; esac
+    say "backend: $GOMLX_BACKEND (GOFLAGS=$GOFLAGS)" ;;
+  "") say "backend: GoMLX's pure-Go backend (--backend xla:cuda for a GPU)" ;;
+  *) say "backend: $GOMLX_BACKEND" ;;
+esac
 
 if [ -z "${JUPYTER_TOKEN:-}" ]; then
   JUPYTER_TOKEN="$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"

@@ -13,7 +13,8 @@
 # 3. The GoNB kernel registered in .tools/jupyter/kernels/gonb, which the
 #    scripts put on JUPYTER_PATH; the user's own Jupyter directories are not touched.
 # --pytorch also provides PyTorch and NumPy (for the reference fixtures and the
-# side-by-side benchmarks): the Debian packages as root, or the virtualenv.
+# side-by-side benchmarks): the Debian packages as root (with OpenBLAS, so that
+# PyTorch does not multiply with the slow reference BLAS), or the virtualenv.
 # --browser also provides what the browser test needs: Debian's chromium (as
 # root) and playwright-core from npm in e2e/node_modules (never a browser download).
 set -euo pipefail
@@ -108,11 +109,26 @@ if [ "$want_pytorch" = 1 ]; then
   if py="$(torch_python)"; then
     say "PyTorch: using $py"
   elif is_debian_root; then
-    apt_install python3-torch python3-numpy
+    apt_install python3-torch python3-numpy libopenblas0-pthread python3-threadpoolctl
   elif [ -x "$RNNGO_VENV/bin/python" ] && pip_index_reachable; then
     "$RNNGO_VENV/bin/python" -m pip install -q -r "$RNNGO_ROOT/requirements-dev.txt" >&2
   else
     say "PyTorch is not installed (optional: it regenerates the reference fixtures and runs the side-by-side benchmarks)."
+  fi
+  # Debian's torch multiplies through whatever libblas.so.3 is selected: on a
+  # fresh machine the reference BLAS, 5-7x slower than OpenBLAS, which would
+  # make every side-by-side benchmark unfair. Installing libopenblas0-pthread
+  # makes OpenBLAS the selected libblas.so.3 (its alternative has the higher
+  # priority); threadpoolctl lets the benchmark report its thread count.
+  if py="$(torch_python)" && [ "$py" = /usr/bin/python3 ] && is_debian_root; then
+    missing=()
+    for pkg in libopenblas0-pthread python3-threadpoolctl; do
+      dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+  fi
+  if py="$(torch_python)"; then
+    say "PyTorch's BLAS: $(blas_of "$py")"
   fi
 fi
 

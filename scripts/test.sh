@@ -3,7 +3,7 @@
 #
 #   scripts/test.sh
 #
-# 1. gofmt check, 2. go vet ./..., 3. go test ./... — which includes executing
+# 1. gofmt check, 2. go vet ./... (and go build/vet -tags xla ./...), 3. go test ./... — which includes executing
 # every notebook headless from a clean GoNB kernel and checking its key
 # outputs (notebooks/notebooks_test.go), and, where PyTorch is installed,
 # regenerating the PyTorch reference fixtures and comparing them with the
@@ -34,6 +34,12 @@ $unformatted"
 
 say "go vet ./..."
 go vet ./...
+
+# The XLA backend (GPU route, see the README) is only linked with -tags xla:
+# it must keep building and vetting here, where no GPU runs it.
+say "go build/vet -tags xla ./..."
+go build -tags xla ./...
+go vet -tags xla ./...
 
 say "go test ./... (notebooks included)"
 export RNNGO_EXECUTED_DIR="$RNNGO_ROOT/build/executed"

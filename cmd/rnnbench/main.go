@@ -3,12 +3,16 @@
 // tools/pytorch mirror the lecture's and mathor's code), side by side on the
 // same machine, and prints a table of medians.
 //
-//	go run ./cmd/rnnbench [-reps 3] [-workloads hello,charrnn,mathor,gonb] [-out build/bench]
+//	go run ./cmd/rnnbench [-reps 3] [-workloads hello,charrnn,mathor,gonb] [-out DIR] [-allow-reference-blas]
 //
 // scripts/bench.sh sets up and runs it. Every repetition runs each workload
 // once per implementation, alternating PyTorch, Go and Go with GoMLX's plain
 // autodiff (instead of pkg/rnn's hand-derived gradients), each in a fresh
-// process, so that machine drift hits all of them. Timings are wall time of
+// process, so that machine drift hits all of them. It first asks PyTorch
+// which BLAS it multiplies with (tools/pytorch/blas_info.py) and prints it
+// with the table; against the reference BLAS — what Debian's python3-torch
+// uses on a fresh machine, 5–7x slower than OpenBLAS — it prints no ratios
+// unless -allow-reference-blas is given. Timings are wall time of
 // the timed region only (the training loop, graph compilation included for
 // Go; one training step for the char-RNN). The gonb rows time the notebooks
 // themselves: each executed headless from a clean kernel with an empty Go
@@ -25,18 +29,21 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/nndl-hw9/rnngo/internal/pyref"
+	"github.com/nndl-hw9/rnngo/pkg/backend"
 )
 
 var (
 	flagReps      = flag.Int("reps", 3, "repetitions of every measurement (the table shows medians)")
 	flagWorkloads = flag.String("workloads", "hello,charrnn,mathor,gonb", "comma-separated workloads to run")
-	flagOut       = flag.String("out", "build/bench", "directory for results.md and results.json")
+	flagOut       = flag.String("out", "", "directory for results.md and results.json (default: build/bench in the repository; a relative path is relative to the current directory)")
+	flagRefBLAS   = flag.Bool("allow-reference-blas", false, "print Go/PyTorch ratios even when PyTorch multiplies with the reference BLAS (an unfair anchor)")
 	flagPython    = flag.String("python", "", "Python with torch and numpy (default: found automatically)")
 	flagEpochs    = flag.Int("mathor-epochs", 5000, "epochs of mathor's training")
 	flagAutoReps  = flag.Int("autodiff-reps", 1, "repetitions of the (slow) plain-autodiff mathor run; 0 skips it")
@@ -89,8 +96,25 @@ func run() error {
 	if py == "" {
 		py = pyref.Python()
 	}
+	var anchor pytorchInfo
 	if py == "" {
 		fmt.Fprintln(os.Stderr, "PyTorch not found: only the Go side is measured (scripts/setup.sh --pytorch installs it)")
+	} else {
+		if anchor, err = describePyTorch(root, py); err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "PyTorch: %s\n", anchor)
+		if anchor.reference() && !*flagRefBLAS {
+			fmt.Fprintln(os.Stderr, "PyTorch multiplies with the reference BLAS here, several times slower than an optimised one: "+
+				"no Go/PyTorch ratio is printed (install libopenblas0-pthread, e.g. scripts/setup.sh --pytorch as root, "+
+				"or pass -allow-reference-blas)")
+		}
+	}
+	outDir := *flagOut
+	if outDir == "" {
+		outDir = filepath.Join(root, "build", "bench")
+	} else if outDir, err = filepath.Abs(outDir); err != nil {
+		return err
 	}
 	self, err := os.Executable()
 	if err != nil {
@@ -186,16 +210,21 @@ func run() error {
 	for _, name := range order {
 		sorted = append(sorted, rows[name])
 	}
-	table := markdown(sorted)
+	showRatios := py != "" && (!anchor.reference() || *flagRefBLAS)
+	table := markdown(sorted, anchor, showRatios)
 	fmt.Print(table)
-	if err := os.MkdirAll(filepath.Join(root, *flagOut), 0o755); err != nil {
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(root, *flagOut, "results.md"), []byte(table), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(outDir, "results.md"), []byte(table), 0o644); err != nil {
 		return err
 	}
-	data, _ := json.MarshalIndent(sorted, "", " ")
-	return os.WriteFile(filepath.Join(root, *flagOut, "results.json"), data, 0o644)
+	data, _ := json.MarshalIndent(struct {
+		PyTorch map[string]string
+		Rows    []*row
+	}{anchor.fields, sorted}, "", " ")
+	fmt.Fprintf(os.Stderr, "written: %s\n", filepath.Join(outDir, "results.md"))
+	return os.WriteFile(filepath.Join(outDir, "results.json"), data, 0o644)
 }
 
 func (r *row) addGo(autodiff bool, v float64) {
@@ -316,12 +345,52 @@ func ratio(a, b []float64) string {
 	return fmt.Sprintf("%.2f", median(a)/median(b))
 }
 
-// markdown renders the rows as a table: medians, the Go/PyTorch ratio and
-// the number of repetitions.
-func markdown(rows []*row) string {
+// pytorchInfo is what tools/pytorch/blas_info.py says of the PyTorch the
+// benchmark runs: its version and the BLAS it multiplies with.
+type pytorchInfo struct{ fields map[string]string }
+
+func describePyTorch(root, py string) (pytorchInfo, error) {
+	cmd := exec.Command(py, "tools/pytorch/blas_info.py")
+	cmd.Dir = root
+	out, err := cmd.Output()
+	if err != nil {
+		return pytorchInfo{}, fmt.Errorf("%s tools/pytorch/blas_info.py: %v", py, err)
+	}
+	info := pytorchInfo{fields: map[string]string{}}
+	for _, line := range strings.Split(string(out), "\n") {
+		if k, v, ok := strings.Cut(strings.TrimSpace(line), " "); ok {
+			info.fields[k] = strings.TrimSpace(v)
+		}
+	}
+	return info, nil
+}
+
+// reference reports whether PyTorch multiplies with the reference BLAS.
+func (p pytorchInfo) reference() bool { return p.fields["blas_kind"] == "reference" }
+
+func (p pytorchInfo) String() string {
+	if p.fields == nil {
+		return "not measured"
+	}
+	f := p.fields
+	return fmt.Sprintf("torch %s, NumPy %s, BLAS %s (%s) with %s threads, %s intra-op thread(s)",
+		f["torch"], f["numpy"], f["blas_kind"], f["blas_library"], f["blas_threads"], f["torch_threads"])
+}
+
+// markdown renders the rows as a table: medians, the Go/PyTorch ratio
+// (left out with showRatios false) and the number of repetitions.
+func markdown(rows []*row, anchor pytorchInfo, showRatios bool) string {
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "Measured %s on %s, %d CPUs (wall time, median of repetitions).\n\n",
+	fmt.Fprintf(&sb, "Measured %s on %s, %d CPUs (wall time, median of repetitions).\n",
 		time.Now().UTC().Format("2006-01-02"), cpuName(), numCPU())
+	fmt.Fprintf(&sb, "PyTorch: %s. Go: GoMLX %s, backend %q.\n\n", anchor, gomlxVersion(), backendConfig())
+	if anchor.reference() && !showRatios {
+		sb.WriteString("PyTorch runs on the reference BLAS here: ratios left out (unfair anchor).\n\n")
+	}
+	ratio := ratio
+	if !showRatios {
+		ratio = func(_, _ []float64) string { return "—" }
+	}
 	sb.WriteString("| workload | unit | PyTorch | Go | Go / PyTorch | Go, plain autodiff | runs | note |\n")
 	sb.WriteString("|---|---|---:|---:|---:|---:|---:|---|\n")
 	for _, r := range rows {
@@ -364,3 +433,18 @@ func repoRoot() (string, error) {
 		}
 	}
 }
+
+// gomlxVersion is the GoMLX module version this binary was built with.
+func gomlxVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, d := range bi.Deps {
+			if d.Path == "github.com/gomlx/gomlx" {
+				return d.Version
+			}
+		}
+	}
+	return "(unknown version)"
+}
+
+// backendConfig is the backend configuration the Go workloads run with.
+func backendConfig() string { return backend.Config(os.Getenv(backend.EnvVar)) }

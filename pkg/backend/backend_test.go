@@ -171,3 +171,67 @@ func TestTrainingLowersLoss(t *testing.T) {
 		t.Errorf("loss after 30 Adam steps %.4f is not below the loss after 1 step %.4f", last, first)
 	}
 }
+
+func TestIsGPUConfig(t *testing.T) {
+	for _, tc := range []struct {
+		config string
+		want   bool
+	}{
+		{"", false},
+		{"go:parallelism=-1", false},
+		{"xla", false},
+		{"xla:", false},
+		{"xla:cpu", false},
+		{"xla:cuda", true},
+		{"xla:rocm", true},
+		{"stablehlo:cuda", true},
+		{"xla:/opt/venv/lib/python3.12/site-packages/jax_plugins/xla_cuda13/xla_cuda_plugin.so", true},
+		{"xla:/usr/local/lib/go-xla/pjrt_c_api_cpu_plugin.so", false},
+		{"xla:cuda,shared_buffers", true},
+	} {
+		if got := IsGPUConfig(tc.config); got != tc.want {
+			t.Errorf("IsGPUConfig(%q) = %v, want %v", tc.config, got, tc.want)
+		}
+	}
+}
+
+func TestExactGPUEnv(t *testing.T) {
+	env := func(kv ...string) func(string) string {
+		m := map[string]string{}
+		for i := 0; i < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return func(k string) string { return m[k] }
+	}
+	for _, tc := range []struct {
+		name, config string
+		getenv       func(string) string
+		want         map[string]string
+	}{
+		{"cpu backend: nothing", "go", env(), nil},
+		{"xla cpu: nothing", "xla:cpu", env(), nil},
+		{"cuda: both set", "xla:cuda", env(),
+			map[string]string{NvidiaTF32EnvVar: "0", XLAFlagsEnvVar: TritonGEMMFlag}},
+		{"plugin path: both set", "xla:/p/jax_plugins/xla_cuda13/xla_cuda_plugin.so", env(),
+			map[string]string{NvidiaTF32EnvVar: "0", XLAFlagsEnvVar: TritonGEMMFlag}},
+		{"user's XLA_FLAGS kept, flag appended", "xla:cuda", env(XLAFlagsEnvVar, "--xla_dump_to=/tmp/x"),
+			map[string]string{NvidiaTF32EnvVar: "0", XLAFlagsEnvVar: "--xla_dump_to=/tmp/x " + TritonGEMMFlag}},
+		{"user chose triton", "xla:cuda", env(XLAFlagsEnvVar, "--xla_gpu_enable_triton_gemm=true"),
+			map[string]string{NvidiaTF32EnvVar: "0"}},
+		{"user chose TF32", "xla:cuda", env(NvidiaTF32EnvVar, "1"),
+			map[string]string{XLAFlagsEnvVar: TritonGEMMFlag}},
+		{"opt-in to speed", "xla:cuda", env(TF32EnvVar, "1"), nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := ExactGPUEnv(tc.config, tc.getenv)
+			if len(got) != len(tc.want) {
+				t.Fatalf("ExactGPUEnv = %v, want %v", got, tc.want)
+			}
+			for k, v := range tc.want {
+				if got[k] != v {
+					t.Errorf("%s = %q, want %q", k, got[k], v)
+				}
+			}
+		})
+	}
+}
