@@ -25,36 +25,69 @@ func BenchmarkTrainStep(b *testing.B) {
 		for _, custom := range []bool{true, false} {
 			name := fmt.Sprintf("B%d_T%d_H%d/custom=%v", size.batch, size.steps, size.hidden, custom)
 			b.Run(name, func(b *testing.B) {
-				trainer, x, labels := benchTrainer(b, size.batch, size.steps, size.hidden, custom)
-				step := func() {
-					if _, err := trainer.TrainStep(nil, []*tensors.Tensor{x}, []*tensors.Tensor{labels}); err != nil {
-						b.Fatal(err)
-					}
-				}
-				step() // compile outside the timing
-				b.ResetTimer()
-				for range b.N {
-					step()
-				}
+				benchTrainSteps(b, "srn", size.batch, size.steps, size.hidden, custom)
 			})
 		}
 	}
 }
 
-func benchTrainer(b *testing.B, batch, steps, hidden int, custom bool) (*train.Trainer, *tensors.Tensor, *tensors.Tensor) {
+// BenchmarkTrainStepLayers compares one training step (forward, gradients,
+// Adam update) of the three recurrent layers — RNN (SRN), LSTM and GRU, each
+// (32, 128) + Linear(128, 64), cross-entropy over every step, batch 32,
+// sequence length 32 — with the custom BPTT gradients and with GoMLX's
+// autodiff:
+//
+//	go test -run '^$' -bench 'TrainStep' -benchtime 3x ./pkg/rnn/
+func BenchmarkTrainStepLayers(b *testing.B) {
+	const batch, steps, hidden = 32, 32, 128
+	for _, kind := range []string{"srn", "lstm", "gru"} {
+		for _, custom := range []bool{true, false} {
+			b.Run(fmt.Sprintf("B%d_T%d_H%d/%s/custom=%v", batch, steps, hidden, kind, custom), func(b *testing.B) {
+				benchTrainSteps(b, kind, batch, steps, hidden, custom)
+			})
+		}
+	}
+}
+
+// benchTrainSteps times b.N training steps of benchTrainer's model, after
+// one untimed step that compiles the graph.
+func benchTrainSteps(b *testing.B, kind string, batch, steps, hidden int, custom bool) {
+	trainer, x, labels := benchTrainer(b, kind, batch, steps, hidden, custom)
+	step := func() {
+		if _, err := trainer.TrainStep(nil, []*tensors.Tensor{x}, []*tensors.Tensor{labels}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	step() // compile outside the timing
+	b.ResetTimer()
+	for range b.N {
+		step()
+	}
+}
+
+// benchTrainer builds a trainer of kind(32, hidden) + Linear(hidden, 64)
+// (kind "srn": RNN, "lstm": LSTM, "gru": GRU) with Adam and a cross-entropy
+// loss over every step, and random inputs [steps, batch, 32] and labels.
+func benchTrainer(b *testing.B, kind string, batch, steps, hidden int, custom bool) (*train.Trainer, *tensors.Tensor, *tensors.Tensor) {
 	const inputSize, vocab = 32, 64
 	ctx := context.New()
 	ctx.SetParam(context.ParamInitialSeed, int64(1))
 	model := func(ctx *context.Context, _ any, inputs []*graph.Node) []*graph.Node {
-		m, err := New(ctx.In("rnn"), inputSize, hidden).CustomGradient(custom).Done()
-		if err != nil {
-			panic(err)
+		var out *graph.Node
+		switch kind {
+		case "srn":
+			m := mustDone(New(ctx.In("rnn"), inputSize, hidden).CustomGradient(custom).Done())
+			out, _ = m.Forward(inputs[0], nil)
+		case "lstm":
+			m := mustDone(NewLSTM(ctx.In("lstm"), inputSize, hidden).CustomGradient(custom).Done())
+			out, _, _ = m.Forward(inputs[0], nil, nil)
+		case "gru":
+			m := mustDone(NewGRU(ctx.In("gru"), inputSize, hidden).CustomGradient(custom).Done())
+			out, _ = m.Forward(inputs[0], nil)
+		default:
+			panic(fmt.Sprintf("benchTrainer: unknown kind %q", kind))
 		}
-		fc, err := NewLinear(ctx.In("fc"), hidden, vocab).CustomGradient(custom).Done()
-		if err != nil {
-			panic(err)
-		}
-		out, _ := m.Forward(inputs[0], nil)
+		fc := mustDone(NewLinear(ctx.In("fc"), hidden, vocab).CustomGradient(custom).Done())
 		return []*graph.Node{fc.Forward(out)}
 	}
 	trainer := train.NewTrainer(backend.MustGet(), ctx, model, losses.SparseCategoricalCrossEntropyLogits,

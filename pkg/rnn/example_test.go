@@ -128,3 +128,95 @@ func ExampleLoadStateDict() {
 	// load: <nil>
 	// true
 }
+
+// nn.LSTM over the seed's three inputs, with every weight 0.5 and every bias
+// 0; (h0, c0) nil for zeros. It returns the output, h_n and c_n: the numbers
+// PyTorch prints for the same module.
+func ExampleNewLSTM() {
+	ctx := context.New()
+	m, err := rnn.NewLSTM(ctx.In("lstm"), 2, 2).Done() // input_size=2, hidden_size=2, num_layers=1
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, p := range m.NamedParameters() { // gates stacked i, f, g, o: 4·hidden rows
+		fmt.Println(p.Name, p.Shape().Dimensions)
+		if strings.HasPrefix(p.Name, "weight") {
+			err = p.Constant(0.5)
+		} else {
+			err = p.Zeros()
+		}
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+	}
+	run, err := context.NewExec(backend.MustGet(), ctx, func(ctx *context.Context, x *graph.Node) (out, hN, cN *graph.Node) {
+		return m.Forward(x, nil, nil) // x [seq_len=3, batch=1, input_size=2]
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	res, err := run.Exec([][][]float32{{{1, 1}}, {{1, 1}}, {{2, 2}}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("out %v: %.4f\n", res[0].Shape().Dimensions, res[0].Value())
+	fmt.Printf("h_n %v: %.4f\n", res[1].Shape().Dimensions, res[1].Value())
+	fmt.Printf("c_n %v: %.4f\n", res[2].Shape().Dimensions, res[2].Value())
+	// Output:
+	// weight_ih_l0 [8 2]
+	// weight_hh_l0 [8 2]
+	// bias_ih_l0 [8]
+	// bias_hh_l0 [8]
+	// out [3 1 2]: [[[0.3696 0.3696]] [[0.6505 0.6505]] [[0.9000 0.9000]]]
+	// h_n [1 1 2]: [[[0.9000 0.9000]]]
+	// c_n [1 1 2]: [[[1.9937 1.9937]]]
+}
+
+// nn.GRU with batch_first over the same inputs as one sequence of a batch of
+// one, every weight 0.5 and every bias 0, from a given initial state: the
+// numbers PyTorch prints for the same module.
+func ExampleNewGRU() {
+	ctx := context.New()
+	m, err := rnn.NewGRU(ctx.In("gru"), 2, 2).BatchFirst(true).Done()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, p := range m.NamedParameters() { // gates stacked r, z, n: 3·hidden rows
+		fmt.Println(p.Name, p.Shape().Dimensions)
+		if strings.HasPrefix(p.Name, "weight") {
+			err = p.Constant(0.5)
+		} else {
+			err = p.Zeros()
+		}
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+	}
+	run, err := context.NewExec(backend.MustGet(), ctx, func(ctx *context.Context, x, h0 *graph.Node) (out, hN *graph.Node) {
+		return m.Forward(x, h0) // x [batch=1, seq_len=3, input_size=2], h0 [num_layers=1, batch=1, hidden=2]
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	res, err := run.Exec([][][]float32{{{1, 1}, {1, 1}, {2, 2}}}, [][][]float32{{{0.5, -0.5}}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("out %v: %.4f\n", res[0].Shape().Dimensions, res[0].Value())
+	fmt.Printf("h_n %v: %.4f\n", res[1].Shape().Dimensions, res[1].Value())
+	// Output:
+	// weight_ih_l0 [6 2]
+	// weight_hh_l0 [6 2]
+	// bias_ih_l0 [6]
+	// bias_hh_l0 [6]
+	// out [1 3 2]: [[[0.5704 -0.1607] [0.6280 0.0655] [0.6588 0.1454]]]
+	// h_n [1 1 2]: [[[0.6588 0.1454]]]
+}

@@ -24,11 +24,15 @@ import (
 
 const fixturesDir = "testdata/fixtures"
 
+// stateDictFixtures are the generator's files besides the grid (float32): a
+// PyTorch model's state_dict saved as is, and its input and results.
+var stateDictFixtures = []string{"statedict_lstm_gru.npz", "statedict_lstm_gru_io.npz"}
+
 // fixtureCase is one entry of testdata/fixtures/cases.json, written by
 // tools/pytorch/gen_rnn_fixtures.py.
 type fixtureCase struct {
 	Name          string   `json:"name"`
-	Kind          string   `json:"kind"` // rnn, cell or linear
+	Kind          string   `json:"kind"` // rnn, cell, linear, lstm, gru, lstmcell or grucell
 	InputSize     int      `json:"input_size"`
 	Hidden        int      `json:"hidden"`
 	SeqLen        int      `json:"seq_len"`
@@ -39,7 +43,8 @@ type fixtureCase struct {
 	BatchFirst    bool     `json:"batch_first"`
 	Bidirectional bool     `json:"bidirectional"`
 	Unbatched     bool     `json:"unbatched"`
-	H0            bool     `json:"h0"`
+	H0            bool     `json:"h0"` // h0 given (with c0, for LSTM and LSTMCell)
+	ProjSize      int      `json:"proj_size"`
 	DType         string   `json:"dtype"`
 	ParamNames    []string `json:"param_names"`
 }
@@ -87,7 +92,11 @@ func loadNpz(t *testing.T, path string) map[string]*tensors.Tensor {
 	return m
 }
 
-// inputMode is how a fixture's x and h0 reach the layer.
+// hasCellState reports whether the case's layer is an LSTM or LSTMCell,
+// whose fixtures have c0, c_n and their gradients.
+func (c fixtureCase) hasCellState() bool { return c.Kind == "lstm" || c.Kind == "lstmcell" }
+
+// inputMode is how a fixture's x, h0 and c0 reach the layer.
 type inputMode int
 
 const (
@@ -105,15 +114,16 @@ var inputModes = map[inputMode]string{inputsAsVariables: "variables", inputsAsEx
 type layerResult map[string][]float64
 
 // runFixtureCase builds the case's layer with the fixture's parameters and
-// computes out, h_n and the gradients of loss = Σ out·w_out + Σ h_n·w_hn with
-// respect to every parameter, x and h0, with x and h0 given as mode says.
+// computes out, h_n, c_n and the gradients of
+// loss = Σ out·w_out + Σ h_n·w_hn + Σ c_n·w_cn with respect to every
+// parameter, x, h0 and c0, with x, h0 and c0 given as mode says.
 func runFixtureCase(t *testing.T, c fixtureCase, arrays map[string]*tensors.Tensor, custom bool, mode inputMode) layerResult {
 	t.Helper()
 	ctx := context.New()
 	layerCtx := ctx.In("layer")
 	dtype := c.dtype()
 	var params []Parameter
-	var forward func(x, h0 *graph.Node) (out, hn *graph.Node)
+	var forward func(x, h0, c0 *graph.Node) (out, hn, cn *graph.Node)
 	switch c.Kind {
 	case "rnn":
 		m, err := New(layerCtx, c.InputSize, c.Hidden).NumLayers(c.NumLayers).Nonlinearity(c.Nonlinearity).
@@ -122,7 +132,11 @@ func runFixtureCase(t *testing.T, c fixtureCase, arrays map[string]*tensors.Tens
 		if err != nil {
 			t.Fatal(err)
 		}
-		params, forward = m.NamedParameters(), m.Forward
+		params = m.NamedParameters()
+		forward = func(x, h0, _ *graph.Node) (*graph.Node, *graph.Node, *graph.Node) {
+			out, hn := m.Forward(x, h0)
+			return out, hn, nil
+		}
 	case "cell":
 		m, err := NewCell(layerCtx, c.InputSize, c.Hidden).Nonlinearity(c.Nonlinearity).Bias(c.Bias).
 			DType(dtype).CustomGradient(custom).Done()
@@ -130,14 +144,50 @@ func runFixtureCase(t *testing.T, c fixtureCase, arrays map[string]*tensors.Tens
 			t.Fatal(err)
 		}
 		params = m.NamedParameters()
-		forward = func(x, h0 *graph.Node) (*graph.Node, *graph.Node) { return m.Forward(x, h0), nil }
+		forward = func(x, h0, _ *graph.Node) (*graph.Node, *graph.Node, *graph.Node) { return m.Forward(x, h0), nil, nil }
 	case "linear":
 		m, err := NewLinear(layerCtx, c.InputSize, c.Hidden).Bias(c.Bias).DType(dtype).CustomGradient(custom).Done()
 		if err != nil {
 			t.Fatal(err)
 		}
 		params = m.NamedParameters()
-		forward = func(x, _ *graph.Node) (*graph.Node, *graph.Node) { return m.Forward(x), nil }
+		forward = func(x, _, _ *graph.Node) (*graph.Node, *graph.Node, *graph.Node) { return m.Forward(x), nil, nil }
+	case "lstm":
+		m, err := NewLSTM(layerCtx, c.InputSize, c.Hidden).NumLayers(c.NumLayers).Bias(c.Bias).
+			BatchFirst(c.BatchFirst).Bidirectional(c.Bidirectional).ProjSize(c.ProjSize).DType(dtype).
+			CustomGradient(custom).Done()
+		if err != nil {
+			t.Fatal(err)
+		}
+		params, forward = m.NamedParameters(), m.Forward
+	case "gru":
+		m, err := NewGRU(layerCtx, c.InputSize, c.Hidden).NumLayers(c.NumLayers).Bias(c.Bias).
+			BatchFirst(c.BatchFirst).Bidirectional(c.Bidirectional).DType(dtype).CustomGradient(custom).Done()
+		if err != nil {
+			t.Fatal(err)
+		}
+		params = m.NamedParameters()
+		forward = func(x, h0, _ *graph.Node) (*graph.Node, *graph.Node, *graph.Node) {
+			out, hn := m.Forward(x, h0)
+			return out, hn, nil
+		}
+	case "lstmcell":
+		m, err := NewLSTMCell(layerCtx, c.InputSize, c.Hidden).Bias(c.Bias).DType(dtype).CustomGradient(custom).Done()
+		if err != nil {
+			t.Fatal(err)
+		}
+		params = m.NamedParameters()
+		forward = func(x, h0, c0 *graph.Node) (*graph.Node, *graph.Node, *graph.Node) {
+			h, cell := m.Forward(x, h0, c0)
+			return h, nil, cell
+		}
+	case "grucell":
+		m, err := NewGRUCell(layerCtx, c.InputSize, c.Hidden).Bias(c.Bias).DType(dtype).CustomGradient(custom).Done()
+		if err != nil {
+			t.Fatal(err)
+		}
+		params = m.NamedParameters()
+		forward = func(x, h0, _ *graph.Node) (*graph.Node, *graph.Node, *graph.Node) { return m.Forward(x, h0), nil, nil }
 	default:
 		t.Fatalf("unknown kind %q", c.Kind)
 	}
@@ -158,9 +208,13 @@ func runFixtureCase(t *testing.T, c fixtureCase, arrays map[string]*tensors.Tens
 		t.Fatal(err)
 	}
 
+	withC0 := c.H0 && c.hasCellState()
 	keys := []string{"out"}
-	if c.Kind == "rnn" {
+	if _, ok := arrays["h_n"]; ok {
 		keys = append(keys, "h_n")
+	}
+	if c.hasCellState() {
+		keys = append(keys, "c_n")
 	}
 	for _, n := range c.ParamNames {
 		keys = append(keys, "grad."+n)
@@ -169,10 +223,13 @@ func runFixtureCase(t *testing.T, c fixtureCase, arrays map[string]*tensors.Tens
 	if c.H0 {
 		keys = append(keys, "grad.h0")
 	}
+	if withC0 {
+		keys = append(keys, "grad.c0")
+	}
 
-	// x and h0 reach the layer as the mode says; the gradients are always
-	// taken with respect to the nodes x and h0 the test holds.
-	var xVar, h0Var *context.Variable
+	// x, h0 and c0 reach the layer as the mode says; the gradients are always
+	// taken with respect to the nodes x, h0 and c0 the test holds.
+	var xVar, h0Var, c0Var *context.Variable
 	execArgs := []any{arrays["x"]} // the graph is built from its first argument, whatever the mode
 	switch mode {
 	case inputsAsVariables: // non-trainable variables
@@ -181,9 +238,15 @@ func runFixtureCase(t *testing.T, c fixtureCase, arrays map[string]*tensors.Tens
 		if c.H0 {
 			h0Var = dataCtx.VariableWithValue("h0", arrays["h0"]).SetTrainable(false)
 		}
+		if withC0 {
+			c0Var = dataCtx.VariableWithValue("c0", arrays["c0"]).SetTrainable(false)
+		}
 	case inputsAsExecArgs, inputsThroughLayer:
 		if c.H0 {
 			execArgs = append(execArgs, arrays["h0"])
+		}
+		if withC0 {
+			execArgs = append(execArgs, arrays["c0"])
 		}
 	}
 	var through *Linear // identity Linear between the given x and the layer, for inputsThroughLayer
@@ -205,42 +268,58 @@ func runFixtureCase(t *testing.T, c fixtureCase, arrays map[string]*tensors.Tens
 
 	exec, err := context.NewExec(backend.MustGet(), ctx, func(ctx *context.Context, inputs []*graph.Node) []*graph.Node {
 		g := inputs[0].Graph()
-		var x, h0 *graph.Node
+		var x, h0, c0 *graph.Node
 		switch mode {
 		case inputsAsVariables:
 			x = xVar.ValueGraph(g)
 			if h0Var != nil {
 				h0 = h0Var.ValueGraph(g)
 			}
+			if c0Var != nil {
+				c0 = c0Var.ValueGraph(g)
+			}
 		case inputsAsConstants:
 			x = graph.Const(g, arrays["x"])
 			if c.H0 {
 				h0 = graph.Const(g, arrays["h0"])
+			}
+			if withC0 {
+				c0 = graph.Const(g, arrays["c0"])
 			}
 		default:
 			x = inputs[0]
 			if c.H0 {
 				h0 = inputs[1]
 			}
+			if withC0 {
+				c0 = inputs[2]
+			}
 		}
 		layerX := x
 		if through != nil {
 			layerX = through.Forward(x)
 		}
-		out, hn := forward(layerX, h0)
+		out, hn, cn := forward(layerX, h0, c0)
 		loss := graph.ReduceAllSum(graph.Mul(out, graph.Const(g, arrays["w_out"])))
 		results := []*graph.Node{out}
 		if hn != nil {
 			loss = graph.Add(loss, graph.ReduceAllSum(graph.Mul(hn, graph.Const(g, arrays["w_hn"]))))
 			results = append(results, hn)
 		}
-		wrt := make([]*graph.Node, 0, len(params)+2)
+		if cn != nil {
+			loss = graph.Add(loss, graph.ReduceAllSum(graph.Mul(cn, graph.Const(g, arrays["w_cn"]))))
+			results = append(results, cn)
+		}
+		wrt := make([]*graph.Node, 0, len(params)+3)
 		for _, p := range params {
 			wrt = append(wrt, p.Variable.ValueGraph(g))
 		}
 		wrt = append(wrt, x)
 		if h0 != nil {
 			wrt = append(wrt, h0)
+		}
+		if c0 != nil {
+			wrt = append(wrt, c0)
 		}
 		return append(results, graph.Gradient(loss, wrt...)...)
 	})
@@ -304,12 +383,12 @@ func TestParityWithPyTorch(t *testing.T) {
 	}
 }
 
-// TestInputGradients runs every fixture with x and h0 given in every way a
-// caller can give them — graph parameters passed to Exec, constants, and the
-// output of another layer (an identity Linear, itself with a custom
-// gradient) — and compares ∂loss/∂x and ∂loss/∂h0 (and the rest) with
-// PyTorch's, on both gradient paths. A gradient that silently comes out zero
-// fails here.
+// TestInputGradients runs every fixture with x, h0 and c0 given in every way
+// a caller can give them — graph parameters passed to Exec, constants, and
+// the output of another layer (an identity Linear, itself with a custom
+// gradient) — and compares ∂loss/∂x, ∂loss/∂h0 and ∂loss/∂c0 (and the
+// outputs) with PyTorch's, on both gradient paths. A gradient that silently
+// comes out zero fails here.
 func TestInputGradients(t *testing.T) {
 	for _, c := range loadCases(t, fixturesDir) {
 		arrays := loadNpz(t, filepath.Join(fixturesDir, c.Name+".npz"))
@@ -317,7 +396,7 @@ func TestInputGradients(t *testing.T) {
 			for _, custom := range []bool{true, false} {
 				t.Run(fmt.Sprintf("%s/%s/custom=%v", c.Name, inputModes[mode], custom), func(t *testing.T) {
 					res := runFixtureCase(t, c, arrays, custom, mode)
-					for _, k := range []string{"grad.x", "grad.h0", "out"} {
+					for _, k := range []string{"grad.x", "grad.h0", "grad.c0", "out", "h_n", "c_n"} {
 						want, ok := arrays[k]
 						if !ok {
 							continue
@@ -415,6 +494,9 @@ func TestFixturesAreRealPyTorch(t *testing.T) {
 	}
 	for _, c := range loadCases(t, fixturesDir) {
 		compare(filepath.Join(fixturesDir, c.Name+".npz"), filepath.Join(dir, c.Name+".npz"), c.dtype())
+	}
+	for _, name := range stateDictFixtures {
+		compare(filepath.Join(fixturesDir, name), filepath.Join(dir, name), dtypes.Float32)
 	}
 	compare("../../notebooks/data/srn-random.npz", srn, dtypes.Float32)
 }

@@ -71,7 +71,6 @@ func recurrenceForward(x, idx, h0 *graph.Node, w dirWeights, nonlinearity string
 	if in == nil {
 		in = idx
 	}
-	g := in.Graph()
 	seqLen, batch := in.Shape().Dim(0), in.Shape().Dim(1)
 	hidden := w.whh.Shape().Dim(0)
 
@@ -89,12 +88,7 @@ func recurrenceForward(x, idx, h0 *graph.Node, w dirWeights, nonlinearity string
 		if reverse {
 			t = seqLen - 1 - k
 		}
-		var pt *graph.Node
-		if differentiable {
-			pt = graph.Gather(proj, graph.Const(g, []int32{int32(t)}))
-		} else {
-			pt = graph.Reshape(graph.Slice(proj, graph.AxisElem(t)), batch, hidden)
-		}
+		pt := timeStep(proj, t, differentiable)
 		if h == nil { // zero initial state: h_0 · W_hhᵀ = 0
 			h = activate(pt, nonlinearity)
 		} else {
@@ -160,24 +154,6 @@ func bpttBackward(in []*graph.Node, idx *graph.Node, states []*graph.Node, vHs *
 		}
 	}
 
-	// ∂W_hh = Σ_t δ_tᵀ h_{t-1} pairs each step's δ with the state it started
-	// from; with a zero initial state the first step's term is zero and is
-	// left out of the product.
-	var whhDeltas, prev []*graph.Node
-	for t := range seqLen {
-		var p *graph.Node
-		switch {
-		case !reverse && t > 0:
-			p = states[t-1]
-		case reverse && t < seqLen-1:
-			p = states[t+1]
-		case h0 != nil:
-			p = h0
-		default:
-			continue
-		}
-		whhDeltas, prev = append(whhDeltas, deltas[t]), append(prev, p)
-	}
 	delta2d := graph.Reshape(graph.Stack(deltas, 0), seqLen*batch, hidden)
 	grads := make([]*graph.Node, len(in))
 	if x != nil {
@@ -193,12 +169,10 @@ func bpttBackward(in []*graph.Node, idx *graph.Node, states []*graph.Node, vHs *
 	} else {
 		grads[2] = matmulTN(delta2d, graph.Reshape(x, seqLen*batch, inputSize))
 	}
-	if len(prev) == 0 { // a single step from a zero state
-		grads[3] = graph.ZerosLike(whh)
-	} else {
-		grads[3] = matmulTN(graph.Reshape(graph.Stack(whhDeltas, 0), len(prev)*batch, hidden),
-			graph.Reshape(graph.Stack(prev, 0), len(prev)*batch, hidden))
-	}
+	// ∂W_hh = Σ_t δ_tᵀ h_{t-1} pairs each step's δ with the state it started
+	// from; with a zero initial state the first step's term is zero and is
+	// left out of the product.
+	grads[3] = recurrentWeightGrad(deltas, states, h0, whh, reverse)
 	if in[4] != nil {
 		db := graph.ReduceSum(delta2d, 0)
 		grads[4], grads[5] = db, db
