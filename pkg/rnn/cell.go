@@ -117,7 +117,7 @@ func (c *Cell) Done() (*Cell, error) {
 // weight_hh, bias_ih, bias_hh (the biases only with Bias(true)).
 func (c *Cell) NamedParameters() []Parameter { return c.params }
 
-// InputSize is I; HiddenSize is H.
+// InputSize is I, the size of one input vector.
 func (c *Cell) InputSize() int { return c.inputSize }
 
 // HiddenSize is H, the size of the state and of the output.

@@ -2,13 +2,13 @@ package rnn
 
 import (
 	"fmt"
-	"math"
 )
 
-// This file is the from-scratch reference: a simple recurrent network in
-// plain Go float64 with explicit weight matrices, the analogue of the
-// homework's NumPy code. Notebook 01 and the tests use it to check the GoMLX
-// layers.
+// This file is the from-scratch reference, separate from the GoMLX layers:
+// a simple recurrent network in plain Go float64 with explicit weight
+// matrices (SRN, with Dot and Identity), the analogue of the homework's NumPy
+// code. Notebook 01 and the tests use it to check the layers; nothing here
+// builds a graph.
 
 // Dot is the dot product of two equally long vectors, like np.dot on 1-D
 // arrays. It panics if the lengths differ.
@@ -23,14 +23,9 @@ func Dot(a, b []float64) float64 {
 	return s
 }
 
-// Identity is the "no activation" of the seed's part (1).
+// Identity is the "no activation" of the seed's part (1). (For part (2)'s
+// tanh pass math.Tanh.)
 func Identity(z float64) float64 { return z }
-
-// TanhFn is math.Tanh, the seed's part (2) and PyTorch's default.
-func TanhFn(z float64) float64 { return math.Tanh(z) }
-
-// ReLUFn is max(z, 0).
-func ReLUFn(z float64) float64 { return math.Max(z, 0) }
 
 // SRN is a simple recurrent network with one hidden layer and a linear output:
 //

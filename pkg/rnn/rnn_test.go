@@ -41,7 +41,7 @@ func TestReferenceSeedNumbers(t *testing.T) {
 			t.Errorf("no activation, step %d: state %v, want %v", i, hs[i], want)
 		}
 	}
-	hs, ys = seedSRN(TanhFn).Run(seedInputs, nil)
+	hs, ys = seedSRN(math.Tanh).Run(seedInputs, nil)
 	wantY := []float64{1.9280551601516338, 1.9984510891336251, 1.9999753470497836}
 	wantH := []float64{0.9640275800758169, 0.9992255445668126, 0.9999876735248918}
 	for i := range wantY {
@@ -71,7 +71,7 @@ func TestLayersMatchReference(t *testing.T) {
 		return m
 	}
 	ref := SRN{W: randMat(hidden, in), U: randMat(hidden, hidden), BW: randMat(1, hidden)[0], BU: randMat(1, hidden)[0],
-		V: randMat(2, hidden), Act: TanhFn}
+		V: randMat(2, hidden), Act: math.Tanh}
 	xs := randMat(steps, in)
 	wantH, _ := ref.Run(xs, nil)
 
