@@ -40,30 +40,21 @@ func seedOutputs(t *testing.T) map[string]string {
 
 var gradFn = regexp.MustCompile(`, grad_fn=<\w+>`)
 
-func cellText(t *testing.T, nb *nbrun.Notebook, source string) string {
-	t.Helper()
-	c, ok := nb.CellWith(source)
-	if !ok {
-		t.Fatalf("no code cell containing %q", source)
-	}
-	return c.Text()
-}
-
 func check01(t *testing.T, nb *nbrun.Notebook) {
 	seed := seedOutputs(t)
 	// Parts (1) and (2): exactly the seed's printed lines.
-	if got := cellText(t, nb, "numpySRN(rnn.Identity, true)"); got != seed["s1"] {
+	if got := cellText(t, nb, "part1"); got != seed["s1"] {
 		t.Errorf("part (1) output differs from the seed's:\n--- got\n%s--- seed\n%s", got, seed["s1"])
 	}
-	if got := cellText(t, nb, "numpySRN(math.Tanh, true)"); got != seed["s2"] {
+	if got := cellText(t, nb, "part2"); got != seed["s2"] {
 		t.Errorf("part (2) output differs from the seed's:\n--- got\n%s--- seed\n%s", got, seed["s2"])
 	}
 	// Parts (3) and (4): the seed's lines without PyTorch's grad_fn suffixes, after the parameter listing.
-	got3 := cellText(t, nb, "stepByHand(ctx, cell, liner, seedSeq, true)")
+	got3 := cellText(t, nb, "part3")
 	if want := gradFn.ReplaceAllString(seed["s3"], ""); !strings.HasSuffix(got3, want) {
 		t.Errorf("part (3) output does not end with the seed's lines:\n--- got\n%s--- seed (grad_fn removed)\n%s", got3, want)
 	}
-	got4 := cellText(t, nb, `fmt.Println("hidden:", 0, 0)`)
+	got4 := cellText(t, nb, "part4")
 	if want := gradFn.ReplaceAllString(seed["s4"], ""); !strings.Contains(got4, want) {
 		t.Errorf("part (4) output does not contain the seed's lines:\n--- got\n%s--- seed (grad_fn removed)\n%s", got4, want)
 	}
@@ -72,12 +63,12 @@ func check01(t *testing.T, nb *nbrun.Notebook) {
 			t.Errorf("notebook output lacks %q", want)
 		}
 	}
-	if got := cellText(t, nb, "liner.BiasParam().Set([]float32{0.0})"); !strings.Contains(got, "shape mismatch: expected [2], got [1]") {
+	if got := cellText(t, nb, "bias-shape-error"); !strings.Contains(got, "shape mismatch: expected [2], got [1]") {
 		t.Errorf("the shape-(1,) bias cell should show the shape error, got %q", got)
 	}
 
 	// The side-by-side table: (2), (3), (4) within 1e-6 of the seed's printed tanh outputs, at full precision.
-	table := cellText(t, nb, "nb.Table([]string{\"step\", \"input\", \"seed (1)\"")
+	table := cellText(t, nb, "side-by-side")
 	seedTanh := []float64{1.9280551601516338, 1.9984510891336251, 1.9999753470497836}
 	for i, row := range htmlRows(table)[1:] {
 		if len(row) != 9 {
@@ -93,16 +84,16 @@ func check01(t *testing.T, nb *nbrun.Notebook) {
 			t.Errorf("table row %d: parts (1)/(2) %q/%q are not the seed's exact values", i, row[3], row[5])
 		}
 	}
-	checkCell := cellText(t, nb, "(2) = (3) = (4) within 1e-6")
+	checkCell := cellText(t, nb, "four-ways-check")
 	if !strings.Contains(checkCell, "exactly as the seed prints: true") {
 		t.Errorf("the check cell does not conclude true:\n%s", checkCell)
 	}
 	// tanh's visual: a table and an SVG plot.
-	if c, ok := nb.CellWith("nb.Plot(\"tanh keeps the SRN bounded"); !ok || !strings.Contains(c.Text(), "<svg") {
+	if !strings.Contains(cellText(t, nb, "tanh-plot"), "<svg") {
 		t.Errorf("the tanh cell shows no SVG plot")
 	}
 	// Random weights: every comparison with PyTorch within 1e-6.
-	random := cellText(t, nb, `numpy.FromNpzFile("data/srn-random.npz")`)
+	random := cellText(t, nb, "random-weights")
 	if n := strings.Count(random, "approximate: true"); n != 7 || strings.Contains(random, "approximate: false") {
 		t.Errorf("random-weights cell: %d of 7 comparisons within tolerance:\n%s", n, random)
 	}

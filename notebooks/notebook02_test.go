@@ -18,42 +18,39 @@ var (
 
 func check02(t *testing.T, nb *nbrun.Notebook) {
 	// Each variant prints the lecture's 15 lines, in the lecture's format, and draws its loss curve.
-	for _, v := range []struct {
-		source string
-		re     *regexp.Regexp
+	for i, v := range []struct {
+		tag string
+		re  *regexp.Regexp
 	}{
-		{"seq2seq.Train(variant1.Model, vocab, input, target, variant1.Config", line1},
-		{"seq2seq.Train(variant2.Model, vocab, input, target, variant2.Config", line2},
-		{"seq2seq.Train(variant3.Model, vocab, input, target, variant3.Config", line2},
+		{"variant1", line1},
+		{"variant2", line2},
+		{"variant3", line2},
 	} {
-		c, ok := nb.CellWith(v.source)
-		if !ok {
-			t.Fatalf("no cell with %q", v.source)
-		}
-		lines := v.re.FindAllStringSubmatch(c.Text(), -1)
+		text := cellText(t, nb, v.tag)
+		lines := v.re.FindAllStringSubmatch(text, -1)
 		if len(lines) != 15 {
-			t.Errorf("%s: %d lines in the lecture's format, want 15:\n%s", v.source, len(lines), c.Text())
+			t.Errorf("%s: %d lines in the lecture's format, want 15:\n%s", v.tag, len(lines), text)
 			continue
 		}
-		for i, l := range lines {
-			if l[2] != strconv.Itoa(i+1) {
-				t.Errorf("%s: line %d is epoch %s", v.source, i+1, l[2])
+		for j, l := range lines {
+			if l[2] != strconv.Itoa(j+1) {
+				t.Errorf("%s: line %d is epoch %s", v.tag, j+1, l[2])
 			}
 		}
-		if !strings.Contains(c.Text(), "<svg") {
-			t.Errorf("%s: no loss curve (SVG)", v.source)
+		if !strings.Contains(text, "<svg") {
+			t.Errorf("%s: no loss curve (SVG)", v.tag)
 		}
-		if v.source[len("seq2seq.Train(variant")] == '3' && lines[14][1] != "ohlol" {
+		if i == 2 && lines[14][1] != "ohlol" {
 			t.Errorf("variant 3 ends on %q at epoch 15, want ohlol", lines[14][1])
 		}
 	}
-	if got := cellText(t, nb, "ratio sum / mean"); !strings.Contains(got, "ratio sum / mean: 5.0000") {
+	if got := cellText(t, nb, "sum-vs-mean"); !strings.Contains(got, "ratio sum / mean: 5.0000") {
 		t.Errorf("the sum/mean cell does not show a ratio of 5:\n%s", got)
 	}
-	if got := cellText(t, nb, "pytorchStart(npz, 0, v+1)"); strings.Count(got, "approximate: true") != 3 {
+	if got := cellText(t, nb, "pytorch-weights"); strings.Count(got, "approximate: true") != 3 {
 		t.Errorf("training from PyTorch's weights does not match PyTorch's losses within 1e-5:\n%s", got)
 	}
-	seeds := htmlRows(cellText(t, nb, "fromTorch := nb.Must1(seq2seq.Reached(lecture"))
+	seeds := htmlRows(cellText(t, nb, "thirty-seeds"))
 	want := [][]string{{"variant 1", "20/30"}, {"variant 2", "19/30"}, {"variant 3", "30/30"}}
 	if len(seeds) != 4 {
 		t.Fatalf("30-seed table has %d rows: %v", len(seeds), seeds)
@@ -67,7 +64,7 @@ func check02(t *testing.T, nb *nbrun.Notebook) {
 			t.Errorf("30-seed table row %v: no count for GoMLX's own initialisation", row)
 		}
 	}
-	used := cellText(t, nb, "seq2seq.LoadCheckpoint(variant3Checkpoint)")
+	used := cellText(t, nb, "checkpoint")
 	if !regexp.MustCompile(`(?m)^hello  → [ehlo]{5}$`).MatchString(used) || !strings.Contains(used, "unknown character 'p'") {
 		t.Errorf("the checkpoint cell should predict from the saved model and show the unknown-character error:\n%s", used)
 	}

@@ -13,15 +13,15 @@ func init() { checks["03-encoder-decoder"] = check03 }
 var costLine = regexp.MustCompile(`(?m)^Epoch: (\d{4}) cost = (\d+\.\d{6})$`)
 
 func check03(t *testing.T, nb *nbrun.Notebook) {
-	// mathor's sizes and training settings (mathor-seq2seq in ../shared/reference/homework-cases.md).
-	data := cellText(t, nb, `fmt.Println("training:", seq2seq.MathorTraining())`)
+	// mathor's sizes and training settings.
+	data := cellText(t, nb, "data")
 	for _, want := range []string{"n_step 5, n_hidden 128, vocabulary (29 classes)",
 		"training: Adam(lr=0.001, eps=1e-8), 5000 epochs, batch 3 (shuffled), seed 0\n"} {
 		if !strings.Contains(data, want) {
 			t.Errorf("the data cell lacks %q:\n%s", want, data)
 		}
 	}
-	training := cellText(t, nb, "m.Train(seq2seq.MathorPairs, cfg)")
+	training := cellText(t, nb, "training")
 	lines := costLine.FindAllStringSubmatch(training, -1)
 	if len(lines) != 10 {
 		t.Errorf("training printed %d cost lines in mathor's format, want 10 (two per 1000 epochs):\n%s", len(lines), training)
@@ -38,14 +38,14 @@ func check03(t *testing.T, nb *nbrun.Notebook) {
 		t.Errorf("the training cell shows no loss plot")
 	}
 	// mathor's test words, translated with the original's decoding (teacher-forced padding).
-	translations := cellText(t, nb, `[]string{"man", "mans", "king", "black", "up"}`)
+	translations := cellText(t, nb, "translate")
 	for _, want := range []string{"man -> women", "mans -> women", "king -> queen", "black -> white", "up -> down"} {
 		if !strings.Contains(translations, want+"\n") {
 			t.Errorf("translations lack %q:\n%s", want, translations)
 		}
 	}
 	// Both decoders side by side; greedy's output is shown for every word.
-	rows := htmlRows(cellText(t, nb, "tr.TranslateGreedy(word, 0)"))
+	rows := htmlRows(cellText(t, nb, "decoders"))
 	if len(rows) < 6 || len(rows[0]) != 5 || !strings.Contains(rows[0][3], "greedy") {
 		t.Fatalf("decoder table: %v", rows)
 	}
@@ -54,14 +54,14 @@ func check03(t *testing.T, nb *nbrun.Notebook) {
 			t.Errorf("decoder table row %v: no greedy output", r)
 		}
 	}
-	weak := cellText(t, nb, "untrained := context.New()")
+	weak := cellText(t, nb, "weaknesses")
 	for _, want := range []string{"ended with E: false", `word "elephant" has 8 characters, more than n_step=5`,
 		"the last batch of 1 included", "padding among the target characters: 5 of 36"} {
 		if !strings.Contains(weak, want) {
 			t.Errorf("weaknesses cell lacks %q:\n%s", want, weak)
 		}
 	}
-	replay := cellText(t, nb, `numpy.FromNpzFile("data/mathor-init.npz")`)
+	replay := cellText(t, nb, "replay")
 	if !regexp.MustCompile(`1000 epochs of losses\s+\| exact: \w+\s+\| approximate: true`).MatchString(replay) {
 		t.Errorf("replaying PyTorch's run does not match its losses:\n%s", replay)
 	}

@@ -25,7 +25,7 @@ func compareLine(t *testing.T, text, name string) bool {
 
 func check04(t *testing.T, nb *nbrun.Notebook) {
 	// Section 4: an RNNCell looped by hand equals an RNN with the same weights (to 1e-6).
-	loop := cellText(t, nb, "// the hand-written loop")
+	loop := cellText(t, nb, "cell-vs-rnn")
 	for _, name := range []string{"RNNCell loop vs RNN output", "last cell state vs RNN h_n"} {
 		if !compareLine(t, loop, name) {
 			t.Errorf("%s: not within 1e-6", name)
@@ -35,7 +35,7 @@ func check04(t *testing.T, nb *nbrun.Notebook) {
 	if len(names) != 5 || names[1][0] != "weight_ih" || names[1][2] != "weight_ih_l0" || names[4][2] != "bias_hh_l0" {
 		t.Errorf("parameter name table: %v", names)
 	}
-	shapesTable := htmlRows(cellText(t, nb, "h0Dims := []int{layer.NumDirections() * c.layers, 2, 4}"))
+	shapesTable := htmlRows(cellText(t, nb, "shapes"))
 	want := [][]string{
 		{"nn.RNN(3, 4)", "[5 2 3]", "[1 2 4]", "[5 2 4]", "[1 2 4]"},
 		{"nn.RNN(3, 4, batch_first=True)", "[2 5 3]", "[1 2 4]", "[2 5 4]", "[1 2 4]"},
@@ -49,7 +49,7 @@ func check04(t *testing.T, nb *nbrun.Notebook) {
 			t.Errorf("shape table row %d: %v, want %v", i, shapesTable[i+1], w)
 		}
 	}
-	hn := cellText(t, nb, "deep := nb.Must1(rnn.New")
+	hn := cellText(t, nb, "output-vs-hn")
 	for _, name := range []string{"1 layer: output[-1] vs h_n[-1]", "2 layers bidir: h_n[2] vs output[L-1,:,:H]", "2 layers bidir: h_n[3] vs output[0,:,H:]"} {
 		if !compareLine(t, hn, name) {
 			t.Errorf("%s: should be equal", name)
@@ -58,22 +58,22 @@ func check04(t *testing.T, nb *nbrun.Notebook) {
 	if compareLine(t, hn, "2 layers bidir: h_n[3] vs output[L-1,:,H:]") {
 		t.Errorf("the backward direction's final state should not be output[L-1]")
 	}
-	if !compareLine(t, cellText(t, nb, "shift := []float64{"), "output, biases shifted vs not") {
+	if !compareLine(t, cellText(t, nb, "two-biases"), "output, biases shifted vs not") {
 		t.Errorf("shifting between the two biases changed the output")
 	}
 	// Section 5.
-	order := cellText(t, nb, `vocab := nb.Must1(seq2seq.NewVocab("ab"))`)
+	order := cellText(t, nb, "order")
 	if compareLine(t, order, "RNN final state: ab vs ba") || !compareLine(t, order, "bag of characters: ab vs ba") {
 		t.Errorf("order cell: the RNN should tell ab from ba, the bag should not:\n%s", order)
 	}
-	lengths := cellText(t, nb, "[]int{3, 10, 50}")
+	lengths := cellText(t, nb, "weight-sharing")
 	if strings.Count(lengths, "parameters 36") != 3 || !strings.Contains(lengths, "length 50: output [50 1 4]") {
 		t.Errorf("weight sharing cell:\n%s", lengths)
 	}
-	if c, _ := nb.CellWith("nb.Diagram(nb.NToN"); strings.Count(c.Text(), "<svg") != 3 {
-		t.Errorf("want three pattern diagrams, got %d", strings.Count(c.Text(), "<svg"))
+	if n := strings.Count(cellText(t, nb, "patterns"), "<svg"); n != 3 {
+		t.Errorf("want three pattern diagrams, got %d", n)
 	}
-	decode := cellText(t, nb, "res := nb.Must1(trainShort())")
+	decode := cellText(t, nb, "decoding")
 	tables := strings.Split(decode, "</table>")
 	if len(tables) < 3 {
 		t.Fatalf("decoding cell should show two tables:\n%s", decode)
@@ -106,7 +106,7 @@ func check04(t *testing.T, nb *nbrun.Notebook) {
 		}
 	}
 	// Section 6: reflections in both languages, with computed numbers.
-	refl := cellText(t, nb, "pytorchReached[0], pytorchReached[1], pytorchReached[2], worst")
+	refl := cellText(t, nb, "reflections")
 	for _, want := range []string{"【中文】", "【English】", "PyTorch's 20, 19 and 30", "4.0, 12.0, 32.0", "PyTorch 为 20、19、30 次"} {
 		if !strings.Contains(refl, want) {
 			t.Errorf("reflections lack %q:\n%s", want, refl)

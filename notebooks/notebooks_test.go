@@ -49,6 +49,35 @@ func outDir(t *testing.T) string {
 
 func TestNotebooks(t *testing.T) {
 	requireJupyter(t)
+	dir := outDir(t)
+	checkEach(t, func(t *testing.T, path string) *nbrun.Notebook {
+		nb, err := nbrun.Execute(context.Background(), path, dir, cellTimeout)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s executed in %s", path, nb.Elapsed.Round(time.Millisecond))
+		return nb
+	})
+}
+
+// TestCommittedNotebooks runs the same checks on the outputs committed in
+// the notebooks (scripts/export.sh --update writes them), without Jupyter:
+// the handed-in notebooks show what the checks expect, and every tag the
+// checks use is in place.
+func TestCommittedNotebooks(t *testing.T) {
+	checkEach(t, func(t *testing.T, path string) *nbrun.Notebook {
+		nb, err := nbrun.Read(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return nb
+	})
+}
+
+// checkEach runs, for every notebook in this directory, a subtest named
+// after it: load gets the notebook (executed, or as committed), whose
+// problems and registered checks then decide the subtest.
+func checkEach(t *testing.T, load func(t *testing.T, path string) *nbrun.Notebook) {
 	paths, err := filepath.Glob("*.ipynb")
 	if err != nil {
 		t.Fatal(err)
@@ -57,7 +86,6 @@ func TestNotebooks(t *testing.T) {
 	if len(paths) < 4 {
 		t.Fatalf("found %d notebooks (%v), want one per homework section (4)", len(paths), paths)
 	}
-	dir := outDir(t)
 	for _, path := range paths {
 		name := strings.TrimSuffix(path, ".ipynb")
 		t.Run(name, func(t *testing.T) {
@@ -65,11 +93,7 @@ func TestNotebooks(t *testing.T) {
 			if !ok {
 				t.Fatalf("no output checks registered for notebook %s", path)
 			}
-			nb, err := nbrun.Execute(context.Background(), path, dir, cellTimeout)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Logf("%s executed in %s", path, nb.Elapsed.Round(time.Millisecond))
+			nb := load(t, path)
 			for _, p := range nb.Problems() {
 				t.Error(p)
 			}
@@ -96,6 +120,23 @@ func TestFailingNotebookIsCaught(t *testing.T) {
 	if c := nb.Cells[2]; !strings.Contains(c.Text(), "still runs") {
 		t.Errorf("cells after a failure should still run (allow_errors); cell 2 printed %q", c.Text())
 	}
+}
+
+// cell returns the cell tagged tag (nbformat metadata.tags), failing the
+// test if no cell or several carry it.
+func cell(t *testing.T, nb *nbrun.Notebook, tag string) nbrun.Cell {
+	t.Helper()
+	c, err := nb.Tagged(tag)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// cellText is what the cell tagged tag showed as text.
+func cellText(t *testing.T, nb *nbrun.Notebook, tag string) string {
+	t.Helper()
+	return cell(t, nb, tag).Text()
 }
 
 // wantText fails the test unless every string appears in the notebook's outputs.

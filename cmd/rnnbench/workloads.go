@@ -33,19 +33,14 @@ func runGoWorkload(name string, autodiff bool, epochs int) error {
 // helloWorkload times the 15-epoch training of the lecture's three models
 // (graph compilation included, as a notebook cell pays it).
 func helloWorkload(autodiff bool) error {
-	vocab, err := seq2seq.NewVocab("ehlo")
-	if err != nil {
-		return err
-	}
 	if _, err := backend.Get(); err != nil {
 		return err
 	}
 	for i, v := range seq2seq.Lecture12() {
-		if autodiff {
-			v.Model = seq2seq.WithPlainAutodiff(v.Model)
-		}
+		cfg := v.Config
+		cfg.Autodiff = autodiff
 		start := time.Now()
-		if _, err := seq2seq.Train(v.Model, vocab, "hello", "ohlol", v.Config, nil); err != nil {
+		if _, err := seq2seq.Train(v.Model, []seq2seq.Pair{{Source: "hello", Target: "ohlol"}}, cfg); err != nil {
 			return err
 		}
 		fmt.Printf("variant%d %.6f\n", i+1, time.Since(start).Seconds())
@@ -59,10 +54,9 @@ func mathorWorkload(autodiff bool, epochs int) error {
 	if err != nil {
 		return err
 	}
-	m.PlainAutodiff = autodiff
 	cfg := seq2seq.MathorTraining()
-	cfg.Epochs = epochs
-	res, err := m.Train(seq2seq.MathorPairs, cfg)
+	cfg.Epochs, cfg.Autodiff = epochs, autodiff
+	res, err := seq2seq.Train(m, seq2seq.MathorPairs, cfg)
 	if err != nil {
 		return err
 	}
@@ -81,24 +75,16 @@ func charRNNWorkload(autodiff bool) error {
 	}
 	ctx := context.New()
 	ctx.SetParam(context.ParamInitialSeed, int64(1))
+	ctx.SetParam(rnn.ParamCustomGradient, !autodiff)
 	model := func(ctx *context.Context, _ any, inputs []*graph.Node) []*graph.Node {
-		e, err := rnn.NewEmbedding(ctx.In("emb"), vocab, emb).Done()
-		if err != nil {
-			panic(err)
-		}
-		r, err := rnn.New(ctx.In("rnn"), emb, hidden).BatchFirst(true).CustomGradient(!autodiff).Done()
-		if err != nil {
-			panic(err)
-		}
-		fc, err := rnn.NewLinear(ctx.In("fc"), hidden, vocab).CustomGradient(!autodiff).Done()
-		if err != nil {
-			panic(err)
-		}
+		e := rnn.Must(rnn.NewEmbedding(ctx.In("emb"), vocab, emb).Done())
+		r := rnn.Must(rnn.New(ctx.In("rnn"), emb, hidden).BatchFirst(true).Done())
+		fc := rnn.Must(rnn.NewLinear(ctx.In("fc"), hidden, vocab).Done())
 		out, _ := r.Forward(e.Forward(inputs[0]), nil)
 		return []*graph.Node{graph.Reshape(fc.Forward(out), batch*steps, vocab)}
 	}
 	loss := func(labels, logits []*graph.Node) *graph.Node {
-		return seq2seq.CrossEntropy(logits[0], labels[0], false)
+		return seq2seq.CrossEntropy(logits[0], labels[0], seq2seq.ReduceMean)
 	}
 	trainer := train.NewTrainer(b, ctx, model, loss, seq2seq.Adam(1e-3), nil, nil)
 	rng := rand.New(rand.NewPCG(1, 2))

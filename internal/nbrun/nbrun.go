@@ -16,6 +16,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -38,6 +39,9 @@ type Cell struct {
 	Index  int    // position in the notebook, from 0
 	Type   string // "code" or "markdown"
 	Source string
+	// Tags are the cell's nbformat tags (metadata.tags; Jupyter edits them
+	// in the property inspector): how tests find a cell (see Tagged).
+	Tags []string
 	// Outputs of a code cell, in order.
 	Outputs []Output
 }
@@ -95,14 +99,27 @@ func (nb *Notebook) Text() string {
 	return sb.String()
 }
 
-// CellWith returns the first code cell whose source contains substr.
-func (nb *Notebook) CellWith(substr string) (Cell, bool) {
+// Tagged returns the cell whose metadata tags include tag. Exactly one cell
+// may carry a tag: a tag on no cell or on several is an error. Tests find
+// cells this way, so that editing a cell's code does not lose its checks.
+func (nb *Notebook) Tagged(tag string) (Cell, error) {
+	var found []Cell
 	for _, c := range nb.Cells {
-		if c.Type == "code" && strings.Contains(c.Source, substr) {
-			return c, true
+		if slices.Contains(c.Tags, tag) {
+			found = append(found, c)
 		}
 	}
-	return Cell{}, false
+	switch len(found) {
+	case 0:
+		return Cell{}, fmt.Errorf("%s: no cell is tagged %q (nbformat metadata.tags)", filepath.Base(nb.Path), tag)
+	case 1:
+		return found[0], nil
+	}
+	idx := make([]int, len(found))
+	for i, c := range found {
+		idx[i] = c.Index
+	}
+	return Cell{}, fmt.Errorf("%s: cells %v are all tagged %q: a tag names one cell", filepath.Base(nb.Path), idx, tag)
 }
 
 var goCrash = regexp.MustCompile(`(?m)^(panic: |fatal error: |goroutine \d+ \[|exit status \d+$)`)
@@ -220,7 +237,10 @@ func Read(path string) (*Notebook, error) {
 		Cells []struct {
 			CellType string          `json:"cell_type"`
 			Source   json.RawMessage `json:"source"`
-			Outputs  []struct {
+			Metadata struct {
+				Tags []string `json:"tags"`
+			} `json:"metadata"`
+			Outputs []struct {
 				OutputType string                     `json:"output_type"`
 				Name       string                     `json:"name"`
 				Text       json.RawMessage            `json:"text"`
@@ -238,7 +258,7 @@ func Read(path string) (*Notebook, error) {
 	}
 	nb := &Notebook{Path: path}
 	for i, rc := range raw.Cells {
-		c := Cell{Index: i, Type: rc.CellType, Source: multiline(rc.Source)}
+		c := Cell{Index: i, Type: rc.CellType, Source: multiline(rc.Source), Tags: rc.Metadata.Tags}
 		for _, ro := range rc.Outputs {
 			o := Output{Type: ro.OutputType, Stream: ro.Name, Data: map[string]string{},
 				ErrorName: ro.EName, ErrorValue: stripANSI(ro.EValue)}

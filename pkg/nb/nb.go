@@ -31,23 +31,6 @@ func Must1[T any](v T, err error) T {
 	return v
 }
 
-// Try runs fn and returns the error it panicked with, if any (GoMLX graph
-// building reports bad shapes by panicking with an error); other panics are
-// returned as errors too. Use it to show what a mistake looks like.
-func Try(fn func()) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			if e, ok := r.(error); ok {
-				err = e
-			} else {
-				err = fmt.Errorf("%v", r)
-			}
-		}
-	}()
-	fn()
-	return nil
-}
-
 // MaxAbsDiff is max_i |a[i] - b[i]|, +Inf if the lengths differ.
 func MaxAbsDiff(a, b []float64) float64 {
 	if len(a) != len(b) {
@@ -60,15 +43,53 @@ func MaxAbsDiff(a, b []float64) float64 {
 	return d
 }
 
-// Compare returns one aligned line saying how got compares with want, in the
-// style of Karpathy's makemore notebooks:
+// Compare returns one line saying how got compares with want, in the style
+// of Karpathy's makemore notebooks:
 //
-//	hidden (3) vs (2)  | exact: true  | approximate: true  | maxdiff: 0
+//	hidden | exact: true  | approximate: true  | maxdiff: 0
 //
-// approximate means every difference is at most tol.
+// approximate means every difference is at most tol. To print several
+// comparisons with their columns aligned, use Comparisons.
 func Compare(name string, got, want []float64, tol float64) string {
-	d := MaxAbsDiff(got, want)
-	return fmt.Sprintf("%-28s | exact: %-5v | approximate: %-5v | maxdiff: %.3g", name, d == 0, d <= tol, d)
+	var c Comparisons
+	c.Add(name, got, want, tol)
+	return strings.TrimSuffix(c.String(), "\n")
+}
+
+// Comparisons is a list of comparisons (see Compare) that prints as aligned
+// lines, the name column as wide as the longest name:
+//
+//	var c nb.Comparisons
+//	c.Add("out", got, want, 1e-6)
+//	c.Add("h_n", gotH, wantH, 1e-6)
+//	fmt.Print(c)
+type Comparisons struct {
+	names []string
+	diffs []float64
+	tols  []float64
+}
+
+// Add compares got with want: exact when every difference is 0,
+// approximate when every difference is at most tol.
+func (c *Comparisons) Add(name string, got, want []float64, tol float64) {
+	c.names = append(c.names, name)
+	c.diffs = append(c.diffs, MaxAbsDiff(got, want))
+	c.tols = append(c.tols, tol)
+}
+
+// String is one line per comparison, in the order added.
+func (c Comparisons) String() string {
+	width := 0
+	for _, n := range c.names {
+		width = max(width, len([]rune(n)))
+	}
+	var sb strings.Builder
+	for i, n := range c.names {
+		d := c.diffs[i]
+		fmt.Fprintf(&sb, "%s%s | exact: %-5v | approximate: %-5v | maxdiff: %.3g\n",
+			n, strings.Repeat(" ", width-len([]rune(n))), d == 0, d <= c.tols[i], d)
+	}
+	return sb.String()
 }
 
 // IsNotebook reports whether the program runs in a GoNB cell.

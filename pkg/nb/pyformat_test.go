@@ -66,20 +66,6 @@ func TestTorch(t *testing.T) {
 	}
 }
 
-func TestCompareAndTable(t *testing.T) {
-	if got := Compare("x", []float64{1, 2}, []float64{1, 2.5}, 0.1); got !=
-		"x                            | exact: false | approximate: false | maxdiff: 0.5" {
-		t.Errorf("Compare = %q", got)
-	}
-	want := "a |  bb\n- | ---\n1 | 2.5\n"
-	if got := TableText([]string{"a", "bb"}, [][]string{{"1", "2.5"}}); got != want {
-		t.Errorf("TableText =\n%s\nwant\n%s", got, want)
-	}
-	if got := TableHTML([]string{"<h>"}, nil); got == "" || !strings.Contains(got, "&lt;h&gt;") {
-		t.Errorf("TableHTML does not escape: %q", got)
-	}
-}
-
 func TestPlotSVG(t *testing.T) {
 	svg, err := PlotSVG("tanh saturates", "step", "value",
 		Series{Name: "h", X: []float64{1, 2, 3}, Y: []float64{0.96, 0.999, 0.99999}},

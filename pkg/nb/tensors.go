@@ -4,25 +4,20 @@ import (
 	"fmt"
 
 	"github.com/gomlx/gomlx/pkg/core/tensors"
+
+	"github.com/nndl-hw9/rnngo/pkg/rnn"
 )
 
 // Sub returns the values and dimensions of t[index...] (leading indices, like
-// out[0] in PyTorch) for a float32 or float64 tensor, as float64s.
-func Sub(t *tensors.Tensor, index ...int) ([]float64, []int, error) {
-	dims := t.Shape().Dimensions
+// out[0] in PyTorch) as float64s, for the dtypes rnn.Float64s reads (float32,
+// float64, int32, int64).
+func Sub(t *tensors.Tensor, index ...int) (values []float64, dims []int, err error) {
+	dims = t.Shape().Dimensions
 	if len(index) > len(dims) {
 		return nil, nil, fmt.Errorf("nb.Sub: %d indices for a %d-D tensor %v", len(index), len(dims), dims)
 	}
-	var values []float64
-	switch t.DType().String() {
-	case "Float32":
-		for _, v := range tensors.MustCopyFlatData[float32](t) {
-			values = append(values, float64(v))
-		}
-	case "Float64":
-		values = tensors.MustCopyFlatData[float64](t)
-	default:
-		return nil, nil, fmt.Errorf("nb.Sub: tensor of %s, want Float32 or Float64", t.DType())
+	if values, err = float64s(t); err != nil {
+		return nil, nil, err
 	}
 	offset, size := 0, len(values)
 	for axis, i := range index {
@@ -35,6 +30,17 @@ func Sub(t *tensors.Tensor, index ...int) ([]float64, []int, error) {
 	return values[offset : offset+size], dims[len(index):], nil
 }
 
+// float64s is rnn.Float64s, with its panic on an unsupported dtype returned
+// as an error.
+func float64s(t *tensors.Tensor) (values []float64, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("nb.Sub: %v", r)
+		}
+	}()
+	return rnn.Float64s(t), nil
+}
+
 // TorchT formats t[index...] as print(torch_tensor) does (see Torch).
 func TorchT(t *tensors.Tensor, index ...int) string {
 	values, dims, err := Sub(t, index...)
@@ -44,8 +50,8 @@ func TorchT(t *tensors.Tensor, index ...int) string {
 	return Torch(values, dims)
 }
 
-// Rows returns a float32/float64 tensor as float64 rows: a 2-D [r, c] tensor
-// as r rows, a 1-D one as a single row.
+// Rows returns a tensor as float64 rows: a 2-D [r, c] tensor as r rows, a
+// 1-D one as a single row.
 func Rows(t *tensors.Tensor) ([][]float64, error) {
 	values, dims, err := Sub(t)
 	if err != nil {

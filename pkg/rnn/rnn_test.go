@@ -28,7 +28,7 @@ func seedSRN(act func(float64) float64) SRN {
 var seedInputs = [][]float64{{1, 1}, {1, 1}, {2, 2}}
 
 // TestReferenceSeedNumbers checks the from-scratch SRN against what the
-// seed's NumPy code prints (../shared/reference/seed-part1-4-outputs.txt).
+// seed's NumPy code prints (notebooks/testdata/seed-part1-4-outputs.txt, a copy of the reference).
 func TestReferenceSeedNumbers(t *testing.T) {
 	hs, ys := seedSRN(Identity).Run(seedInputs, nil)
 	for i, want := range []float64{4, 12, 32} {

@@ -18,15 +18,14 @@ func benchMathor(b *testing.B, autodiff bool) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	m.PlainAutodiff = autodiff
 	cfg := MathorTraining()
-	cfg.Epochs = 1
-	if _, err := m.Train(MathorPairs, cfg); err != nil {
+	cfg.Epochs, cfg.Autodiff = 1, autodiff
+	if _, err := Train(m, MathorPairs, cfg); err != nil {
 		b.Fatal(err)
 	}
 	cfg.Epochs = b.N + 1
 	b.ResetTimer()
-	res, err := m.Train(MathorPairs, cfg)
+	res, err := Train(m, MathorPairs, cfg)
 	if err != nil {
 		b.Fatal(err)
 	}

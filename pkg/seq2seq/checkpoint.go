@@ -16,10 +16,10 @@ import (
 func SaveCheckpoint(ctx *context.Context, dir string) error {
 	h, err := checkpoints.Build(ctx).Dir(dir).Keep(1).Done()
 	if err != nil {
-		return fmt.Errorf("seq2seq.SaveCheckpoint(%q): %w", dir, err)
+		return fmt.Errorf("seq2seq: saving checkpoint %q: %w", dir, err)
 	}
 	if err := h.Save(); err != nil {
-		return fmt.Errorf("seq2seq.SaveCheckpoint(%q): %w", dir, err)
+		return fmt.Errorf("seq2seq: saving checkpoint %q: %w", dir, err)
 	}
 	return nil
 }
@@ -29,15 +29,15 @@ func SaveCheckpoint(ctx *context.Context, dir string) error {
 // empty directory is an error that says which cell to run.
 func LoadCheckpoint(dir string) (*context.Context, error) {
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		return nil, fmt.Errorf("no checkpoint in %q: run the training cell that saves it first", dir)
+		return nil, fmt.Errorf("seq2seq: no checkpoint in %q: run the training cell that saves it first", dir)
 	}
 	ctx := context.New()
 	h, err := checkpoints.Load(ctx).Dir(dir).Done()
 	if err != nil {
-		return nil, fmt.Errorf("loading checkpoint %q: %w", dir, err)
+		return nil, fmt.Errorf("seq2seq: loading checkpoint %q: %w", dir, err)
 	}
 	if ok, err := h.HasCheckpoints(); err != nil || !ok {
-		return nil, fmt.Errorf("no checkpoint in %q: run the training cell that saves it first", dir)
+		return nil, fmt.Errorf("seq2seq: no checkpoint in %q: run the training cell that saves it first", dir)
 	}
 	return ctx, nil
 }

@@ -21,19 +21,6 @@ const (
 	Pad = '?'
 )
 
-// MathorChars is the vocabulary of mathor's Seq2Seq: the three symbols, then
-// the 26 lowercase letters (29 classes).
-const MathorChars = "SE?abcdefghijklmnopqrstuvwxyz"
-
-// Pair is one training example: a source word and its target word.
-type Pair struct{ Source, Target string }
-
-// MathorPairs are mathor's six training pairs.
-var MathorPairs = []Pair{
-	{"man", "women"}, {"black", "white"}, {"king", "queen"},
-	{"girl", "boy"}, {"up", "down"}, {"high", "low"},
-}
-
 // EncoderDecoder is mathor's character Seq2Seq: an encoder RNN reads the
 // padded source word and its end symbol; a decoder RNN, started from the
 // encoder's final state h_n, reads the start symbol and the padded target;
@@ -42,7 +29,8 @@ var MathorPairs = []Pair{
 //	encoder = nn.RNN(V, H); decoder = nn.RNN(V, H); fc = nn.Linear(H, V)
 //
 // Parameters live in the scopes "encoder", "decoder" and "fc" under
-// PyTorch's names, so a state_dict of mathor's model loads by name.
+// PyTorch's names, so a state_dict of mathor's model loads by name. It is a
+// Model: Train trains it; a Translator (translate.go) decodes with it.
 type EncoderDecoder struct {
 	// Vocab must contain Start, End and Pad (MathorChars does).
 	Vocab *Vocab
@@ -51,30 +39,32 @@ type EncoderDecoder struct {
 	NStep int
 	// Hidden is the hidden size H of both RNNs (128).
 	Hidden int
-	// PlainAutodiff makes GoMLX differentiate the layers' forward operations
-	// instead of using pkg/rnn's hand-derived gradients (the same numbers,
-	// several times slower on the pure-Go backend): for comparisons.
-	PlainAutodiff bool
 }
 
 // NewEncoderDecoder checks the configuration: the vocabulary must have the
 // three symbols, NStep and Hidden must be positive.
 func NewEncoderDecoder(vocab *Vocab, nStep, hidden int) (*EncoderDecoder, error) {
 	if vocab == nil {
-		return nil, fmt.Errorf("seq2seq.NewEncoderDecoder: nil vocabulary")
+		return nil, fmt.Errorf("seq2seq: no vocabulary for the encoder–decoder")
 	}
 	for _, r := range []rune{Start, End, Pad} {
 		if _, err := vocab.Index(r); err != nil {
-			return nil, fmt.Errorf("seq2seq.NewEncoderDecoder: the vocabulary %q lacks the symbol %q", vocab.Chars(), r)
+			return nil, fmt.Errorf("seq2seq: the vocabulary %q lacks the symbol %q", vocab.Chars(), r)
 		}
 	}
 	if nStep <= 0 {
-		return nil, fmt.Errorf("seq2seq.NewEncoderDecoder: n_step must be positive, got %d", nStep)
+		return nil, fmt.Errorf("seq2seq: n_step must be positive, got %d", nStep)
 	}
 	if hidden <= 0 {
-		return nil, fmt.Errorf("seq2seq.NewEncoderDecoder: hidden size must be positive, got %d", hidden)
+		return nil, fmt.Errorf("seq2seq: hidden size must be positive, got %d", hidden)
 	}
 	return &EncoderDecoder{Vocab: vocab, NStep: nStep, Hidden: hidden}, nil
+}
+
+// String describes the model as PyTorch constructs it.
+func (m *EncoderDecoder) String() string {
+	v := m.Vocab.Size()
+	return fmt.Sprintf("encoder RNN(%d, %d), decoder RNN(%d, %d), Linear(%d, %d); n_step %d", v, m.Hidden, v, m.Hidden, m.Hidden, v, m.NStep)
 }
 
 // Steps is the length of every sequence, NStep+1.
@@ -109,41 +99,70 @@ func (m *EncoderDecoder) pad(word string) (string, error) {
 	return word + strings.Repeat(string(Pad), m.NStep-n), nil
 }
 
+// padPair checks a pair's words and pads them with Pad to NStep characters;
+// an error says which word is wrong.
+func (m *EncoderDecoder) padPair(p Pair) (src, tgt string, err error) {
+	if src, err = m.pad(p.Source); err != nil {
+		return "", "", fmt.Errorf("source: %w", err)
+	}
+	if tgt, err = m.pad(p.Target); err != nil {
+		return "", "", fmt.Errorf("target: %w", err)
+	}
+	return src, tgt, nil
+}
+
 // MakeData encodes pairs as mathor's make_data does: each word padded with
 // '?' to NStep; encoder input = source + 'E', decoder input = 'S' + target,
 // decoder output = target + 'E'. An empty word, a word longer than NStep or
 // a character outside the vocabulary is an error that names it.
 func (m *EncoderDecoder) MakeData(pairs []Pair) (Batch, error) {
 	if len(pairs) == 0 {
-		return Batch{}, fmt.Errorf("seq2seq.MakeData: no pairs")
+		return Batch{}, fmt.Errorf("seq2seq: no pairs")
 	}
 	steps, v := m.Steps(), m.Vocab.Size()
 	encIn := make([]float32, 0, len(pairs)*steps*v)
 	decIn := make([]float32, 0, len(pairs)*steps*v)
-	var encIdx, decIdx, decOut []int32
 	for i, p := range pairs {
-		src, err := m.pad(p.Source)
+		src, tgt, err := m.padPair(p)
 		if err != nil {
-			return Batch{}, fmt.Errorf("pair %d source: %w", i, err)
-		}
-		tgt, err := m.pad(p.Target)
-		if err != nil {
-			return Batch{}, fmt.Errorf("pair %d target: %w", i, err)
+			return Batch{}, fmt.Errorf("pair %d %w", i, err)
 		}
 		encIn = append(encIn, m.oneHot(src+string(End))...)
 		decIn = append(decIn, m.oneHot(string(Start)+tgt)...)
-		encIdx = append(encIdx, m.indices(src+string(End))...)
-		decIdx = append(decIdx, m.indices(string(Start)+tgt)...)
-		decOut = append(decOut, m.indices(tgt+string(End))...)
+	}
+	idx, decOut, err := m.Examples(pairs)
+	if err != nil {
+		return Batch{}, err
 	}
 	b := len(pairs)
 	return Batch{
 		EncIn:  tensors.FromFlatDataAndDimensions(encIn, b, steps, v),
 		DecIn:  tensors.FromFlatDataAndDimensions(decIn, b, steps, v),
-		DecOut: tensors.FromFlatDataAndDimensions(decOut, b, steps),
-		EncIdx: tensors.FromFlatDataAndDimensions(encIdx, b, steps),
-		DecIdx: tensors.FromFlatDataAndDimensions(decIdx, b, steps),
+		DecOut: decOut,
+		EncIdx: idx[0],
+		DecIdx: idx[1],
 	}, nil
+}
+
+// Examples implements Model: the pairs as MakeData lays them out, as class
+// indices only: inputs EncIdx and DecIdx, labels DecOut, [B, NStep+1] int32.
+func (m *EncoderDecoder) Examples(pairs []Pair) ([]*tensors.Tensor, *tensors.Tensor, error) {
+	if len(pairs) == 0 {
+		return nil, nil, fmt.Errorf("seq2seq: no pairs")
+	}
+	var encIdx, decIdx, decOut []int32
+	for _, p := range pairs {
+		src, tgt, err := m.padPair(p)
+		if err != nil {
+			return nil, nil, err
+		}
+		encIdx = append(encIdx, m.indices(src+string(End))...)
+		decIdx = append(decIdx, m.indices(string(Start)+tgt)...)
+		decOut = append(decOut, m.indices(tgt+string(End))...)
+	}
+	b, steps := len(pairs), m.Steps()
+	return []*tensors.Tensor{tensors.FromFlatDataAndDimensions(encIdx, b, steps), tensors.FromFlatDataAndDimensions(decIdx, b, steps)},
+		tensors.FromFlatDataAndDimensions(decOut, b, steps), nil
 }
 
 // indices of a string whose characters are known to be in the vocabulary.
@@ -161,20 +180,26 @@ func (m *EncoderDecoder) oneHot(s string) []float32 {
 // Build creates the parameters (encoder/…, decoder/…, fc/…) in ctx, or
 // finds them: to set or load them before training.
 func (m *EncoderDecoder) Build(ctx *context.Context) error {
-	_, _, _, err := m.layers(ctx)
+	_, err := m.layers(ctx)
 	return err
 }
 
-func (m *EncoderDecoder) layers(ctx *context.Context) (enc, dec *rnn.RNN, fc *rnn.Linear, err error) {
-	v, custom := m.Vocab.Size(), !m.PlainAutodiff
-	if enc, err = rnn.New(ctx.In("encoder"), v, m.Hidden).CustomGradient(custom).Done(); err != nil {
-		return
+// encoderDecoderLayers are an EncoderDecoder's three layers.
+type encoderDecoderLayers struct {
+	enc, dec *rnn.RNN
+	fc       *rnn.Linear
+}
+
+func (m *EncoderDecoder) layers(ctx *context.Context) (l encoderDecoderLayers, err error) {
+	v := m.Vocab.Size()
+	if l.enc, err = rnn.New(ctx.In("encoder"), v, m.Hidden).Done(); err != nil {
+		return l, err
 	}
-	if dec, err = rnn.New(ctx.In("decoder"), v, m.Hidden).CustomGradient(custom).Done(); err != nil {
-		return
+	if l.dec, err = rnn.New(ctx.In("decoder"), v, m.Hidden).Done(); err != nil {
+		return l, err
 	}
-	fc, err = rnn.NewLinear(ctx.In("fc"), m.Hidden, v).CustomGradient(custom).Done()
-	return
+	l.fc, err = rnn.NewLinear(ctx.In("fc"), m.Hidden, v).Done()
+	return l, err
 }
 
 // Encode runs the encoder over encIn (batch first, as make_data lays it
@@ -183,11 +208,7 @@ func (m *EncoderDecoder) layers(ctx *context.Context) (enc, dec *rnn.RNN, fc *rn
 // to the decoder. The initial state is zeros of the input's batch size
 // (mathor's h_0 is fixed to the training batch size).
 func (m *EncoderDecoder) Encode(ctx *context.Context, encIn *graph.Node) *graph.Node {
-	enc, _, _, err := m.layers(ctx)
-	if err != nil {
-		panic(err)
-	}
-	_, hN := runRNN(enc, encIn, nil)
+	_, hN := runRNN(rnn.Must(m.layers(ctx)).enc, encIn, nil)
 	return hN
 }
 
@@ -196,12 +217,9 @@ func (m *EncoderDecoder) Encode(ctx *context.Context, encIn *graph.Node) *graph.
 // logits [T, B, V] (time first, as mathor's model returns them), and the
 // decoder's final state.
 func (m *EncoderDecoder) Decode(ctx *context.Context, decIn, h *graph.Node) (logits, hN *graph.Node) {
-	_, dec, fc, err := m.layers(ctx)
-	if err != nil {
-		panic(err)
-	}
-	out, hN := runRNN(dec, decIn, h) // [T, B, H]
-	return fc.Forward(out), hN
+	l := rnn.Must(m.layers(ctx))
+	out, hN := runRNN(l.dec, decIn, h) // [T, B, H]
+	return l.fc.Forward(out), hN
 }
 
 // runRNN runs a time-major RNN on batch-first input: one-hot rows
@@ -222,14 +240,24 @@ func (m *EncoderDecoder) Logits(ctx *context.Context, encIn, decIn *graph.Node) 
 	return logits
 }
 
+// Forward implements Model: Logits of the inputs Examples returns.
+func (m *EncoderDecoder) Forward(ctx *context.Context, inputs []*graph.Node) *graph.Node {
+	return m.Logits(ctx, inputs[0], inputs[1])
+}
+
 // Loss is mathor's training loss for logits [T, B, V] and targets [B, T]:
-// for each example the mean cross-entropy over its T steps, summed over the
-// examples of the batch (`loss += criterion(pred[i], dec_output_batch[i])`).
-// Padding steps count like any other, as in the original.
-func (m *EncoderDecoder) Loss(logits, decOut *graph.Node) *graph.Node {
+// for each example the mean cross-entropy over its T steps (or their sum,
+// with ReduceSum), summed over the examples of the batch
+// (`loss += criterion(pred[i], dec_output_batch[i])`). Padding steps count
+// like any other, as in the original.
+func (m *EncoderDecoder) Loss(logits, decOut *graph.Node, r Reduction) *graph.Node {
 	steps, batch, v := logits.Shape().Dim(0), logits.Shape().Dim(1), logits.Shape().Dim(2)
 	// Σ_b mean_t CE = (1/T) Σ_{t,b} CE: the targets are put in time-major
 	// order to match the logits (cheaper than transposing the logits).
 	labels := graph.Reshape(graph.Transpose(decOut, 0, 1), steps*batch)
-	return graph.DivScalar(CrossEntropy(graph.Reshape(logits, steps*batch, v), labels, true), float64(steps))
+	sum := CrossEntropy(graph.Reshape(logits, steps*batch, v), labels, ReduceSum)
+	if r == ReduceSum {
+		return sum
+	}
+	return graph.DivScalar(sum, float64(steps))
 }

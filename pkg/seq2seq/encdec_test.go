@@ -64,6 +64,7 @@ func TestEncoderDecoderErrors(t *testing.T) {
 		want  string
 	}{
 		{[]Pair{{"elephant", "mouse"}}, `pair 0 source: seq2seq: word "elephant" has 8 characters, more than n_step=5`},
+		{[]Pair{{"man", "women"}, {"girl", "boy!"}}, `pair 1 target: seq2seq: character '!' at position 3 of "boy!"`},
 		{[]Pair{{"man", "woman!"}}, `pair 0 target: seq2seq: word "woman!" has 6 characters`},
 		{[]Pair{{"Man", "women"}}, `character 'M' at position 0 of "Man" is not a letter of the vocabulary "abcdefghijklmnopqrstuvwxyz"`},
 		{[]Pair{{"m?n", "women"}}, `character '?' at position 1 of "m?n" is not a letter`},
@@ -82,16 +83,22 @@ func TestEncoderDecoderErrors(t *testing.T) {
 		t.Errorf("n_step 0: %v", err)
 	}
 	for _, tc := range []struct {
-		cfg  EDTrainConfig
-		want string
+		pairs []Pair
+		cfg   Config
+		want  string
 	}{
-		{EDTrainConfig{Epochs: 0, BatchSize: 3, LearningRate: 1e-3}, "epochs must be positive, got 0"},
-		{EDTrainConfig{Epochs: 1, BatchSize: 0, LearningRate: 1e-3}, "batch size must be positive, got 0"},
-		{EDTrainConfig{Epochs: 1, BatchSize: 3, LearningRate: -1}, "learning rate must be positive, got -1"},
-		{EDTrainConfig{Epochs: 2, BatchSize: 3, LearningRate: 1e-3, Orders: [][]int{{0, 1, 2, 3, 4, 5}}}, "1 epoch orders given for 2 epochs"},
+		{MathorPairs, Config{Epochs: 0, BatchSize: 3, LearningRate: 1e-3}, "seq2seq: epochs must be positive, got 0"},
+		{MathorPairs, Config{Epochs: 1, BatchSize: -3, LearningRate: 1e-3}, "seq2seq: batch size must be positive (or 0 for 1), got -3"},
+		{MathorPairs, Config{Epochs: 1, BatchSize: 3, LearningRate: -1}, "seq2seq: learning rate must be positive, got -1"},
+		{MathorPairs, Config{Epochs: 2, BatchSize: 3, LearningRate: 1e-3, Orders: [][]int{{0, 1, 2, 3, 4, 5}}},
+			"seq2seq: 1 epoch orders given for 2 epochs"},
+		{MathorPairs, Config{Epochs: 1, BatchSize: 3, LearningRate: 1e-3, Orders: [][]int{{0, 1, 2, 3, 4, 4}}},
+			"seq2seq: the order of epoch 1, [0 1 2 3 4 4], is not a permutation of the 6 pairs"},
+		{[]Pair{{"man", "women"}, {"elephant", "mouse"}}, Config{Epochs: 1, LearningRate: 1e-3},
+			`seq2seq: pair 1: source: word "elephant" has 8 characters, more than n_step=5`},
 	} {
-		if _, err := m.Train(MathorPairs, tc.cfg); err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("Train(%+v): error %v, want one containing %q", tc.cfg, err, tc.want)
+		if _, err := Train(m, tc.pairs, tc.cfg); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Train(%v): error %v, want one containing %q", tc.cfg, err, tc.want)
 		}
 	}
 	tr := m.Translator(context.New())
@@ -177,12 +184,19 @@ func TestMathorSameRunAsPyTorch(t *testing.T) {
 	m := mathorModel(t)
 	cfg := MathorTraining() // mathor's settings, replayed for 100 epochs from PyTorch's start and order
 	cfg.Epochs, cfg.InitialState, cfg.Orders = 100, init, orders
-	res, err := m.Train(MathorPairs, cfg)
+	var epochs []Epoch
+	cfg.OnEpoch = func(e Epoch) { epochs = append(epochs, e) }
+	res, err := Train(m, MathorPairs, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(res.Losses) != 200 {
 		t.Fatalf("%d steps, want 200", len(res.Losses))
+	}
+	// Two batches an epoch: OnEpoch reports both, and their mean.
+	if len(epochs) != 100 || epochs[99].Epoch != 100 || !slices.Equal(epochs[99].Losses, res.Losses[198:]) ||
+		epochs[99].Loss != (res.Losses[198]+res.Losses[199])/2 || epochs[99].Predicted != "" {
+		t.Errorf("%d epoch reports, the last %+v", len(epochs), epochs[len(epochs)-1])
 	}
 	for i, l := range res.Losses {
 		if d := math.Abs(l-torchLosses[i]) / torchLosses[i]; d > 1e-5 {
@@ -197,12 +211,12 @@ func TestMathorSameRunAsPyTorch(t *testing.T) {
 
 func TestTrainingLowersLossAndIsDeterministic(t *testing.T) {
 	m := mathorModel(t)
-	cfg := EDTrainConfig{Epochs: 20, BatchSize: 3, LearningRate: 1e-3, Shuffle: true, Seed: 7}
-	a, err := m.Train(MathorPairs, cfg)
+	cfg := Config{Epochs: 20, BatchSize: 3, LearningRate: 1e-3, Shuffle: true, Seed: 7}
+	a, err := Train(m, MathorPairs, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := m.Train(MathorPairs, cfg)
+	b, err := Train(m, MathorPairs, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,5 +263,16 @@ func TestMathorInitIsRealPyTorch(t *testing.T) {
 				break
 			}
 		}
+	}
+}
+
+// TestMathorTrainingDescribed: notebook 03 prints mathor's settings.
+func TestMathorTrainingDescribed(t *testing.T) {
+	if got, want := MathorTraining().String(), "Adam(lr=0.001, eps=1e-8), 5000 epochs, batch 3 (shuffled), seed 0"; got != want {
+		t.Errorf("MathorTraining() = %q, want %q", got, want)
+	}
+	cfg := Config{Epochs: 2, LearningRate: 0.5, Orders: [][]int{{0}, {0}}, Reduction: ReduceSum, InitialState: map[string]*tensors.Tensor{}, Autodiff: true}
+	if got, want := cfg.String(), "Adam(lr=0.5, eps=1e-8), 2 epochs, batch 1 (given batch orders), cross-entropy summed over the steps, given initial weights, GoMLX autodiff gradients"; got != want {
+		t.Errorf("String() = %q, want %q", got, want)
 	}
 }

@@ -33,24 +33,18 @@ func lectureLine(variant int, e Epoch) string {
 	return fmt.Sprintf("Predicted:  %s, Epoch [%d/%d] loss = %.3f", e.Predicted, e.Epoch, e.Epochs, e.Loss)
 }
 
-func ehlo(t *testing.T) *Vocab {
-	v, err := NewVocab("ehlo")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
-}
+// hello is the lecture's one training pair.
+var hello = []Pair{{"hello", "ohlol"}}
 
 func TestModelShapes(t *testing.T) {
-	v := ehlo(t)
 	for _, l := range lecture {
-		x, err := l.Model.Input(v, "hello")
+		x, err := l.Model.Input("hello")
 		if err != nil {
 			t.Fatal(err)
 		}
 		ctx := context.New()
 		exec, err := context.NewExec(backend.MustGet(), ctx, func(ctx *context.Context, x *graph.Node) *graph.Node {
-			return l.Model.Logits(ctx, x)
+			return l.Model.Net.Logits(ctx, x)
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -69,47 +63,90 @@ func TestModelShapes(t *testing.T) {
 		}
 		t.Logf("%s: parameters %v", l.Model, names)
 	}
-	if x, _ := lecture[0].Model.Input(v, "hello"); !slices.Equal(x.Shape().Dimensions, []int{5, 1, 4}) {
+	if x, _ := lecture[0].Model.Input("hello"); !slices.Equal(x.Shape().Dimensions, []int{5, 1, 4}) {
 		t.Errorf("one-hot input shape %v, want [5 1 4]", x.Shape().Dimensions)
 	}
-	if x, _ := lecture[2].Model.Input(v, "hello"); !slices.Equal(x.Shape().Dimensions, []int{1, 5}) {
+	if x, _ := lecture[2].Model.Input("hello"); !slices.Equal(x.Shape().Dimensions, []int{1, 5}) {
 		t.Errorf("index input shape %v, want [1 5]", x.Shape().Dimensions)
 	}
 }
 
 func TestTrainErrors(t *testing.T) {
-	v := ehlo(t)
 	m := lecture[1].Model
+	ok := Config{Epochs: 1, LearningRate: 0.1}
+	with := func(change func(*Config)) Config {
+		c := ok
+		change(&c)
+		return c
+	}
 	for _, tc := range []struct {
-		input, target string
-		cfg           TrainConfig
-		want          string
+		pairs []Pair
+		cfg   Config
+		want  string
 	}{
-		{"hello", "ohlol", TrainConfig{Epochs: 0, LearningRate: 0.1}, "epochs must be positive, got 0"},
-		{"hello", "ohlol", TrainConfig{Epochs: 1, LearningRate: 0}, "learning rate must be positive, got 0"},
-		{"hellp", "ohlol", TrainConfig{Epochs: 1, LearningRate: 0.1}, `input: seq2seq: unknown character 'p' at position 4`},
-		{"hello", "", TrainConfig{Epochs: 1, LearningRate: 0.1}, "target: seq2seq: cannot encode an empty string"},
-		{"hello", "ohl", TrainConfig{Epochs: 1, LearningRate: 0.1}, `input "hello" has 5 characters but target "ohl" has 3`},
-		{"hello", "ohlol", TrainConfig{Epochs: 1, LearningRate: 0.1, InitialState: map[string]*tensors.Tensor{}},
-			"initial state: error(s) in loading state_dict: missing keys: rnn.bias_hh_l0"},
+		{hello, with(func(c *Config) { c.Epochs = 0 }), "seq2seq: epochs must be positive, got 0"},
+		{hello, with(func(c *Config) { c.LearningRate = 0 }), "seq2seq: learning rate must be positive, got 0"},
+		{hello, with(func(c *Config) { c.BatchSize = -1 }), "seq2seq: batch size must be positive (or 0 for 1), got -1"},
+		{hello, with(func(c *Config) { c.Reduction = 7 }), "seq2seq: unknown reduction 7"},
+		{nil, ok, "seq2seq: no training pairs"},
+		{[]Pair{{"hello", "ohlol"}, {"hellp", "ohlol"}}, ok, `seq2seq: pair 1: source: unknown character 'p' at position 4`},
+		{[]Pair{{"hello", ""}}, ok, "seq2seq: pair 0: target: cannot encode an empty string"},
+		{[]Pair{{"hello", "ohl"}}, ok, `seq2seq: pair 0: source "hello" has 5 characters but target "ohl" has 3`},
+		{[]Pair{{"hello", "ohlol"}, {"hole", "ohlo"}}, with(func(c *Config) { c.BatchSize = 2 }),
+			"seq2seq: a batch of 2 pairs: seq2seq: RNN(input_size=4, hidden_size=4, num_layers=1) trains on one pair a step (batch size 1), got 2"},
+		{hello, with(func(c *Config) { c.InitialState = map[string]*tensors.Tensor{} }),
+			"seq2seq: initial state: error(s) in loading state_dict: missing keys: rnn.bias_hh_l0"},
+		{hello, with(func(c *Config) { c.Orders = [][]int{{1}} }), "seq2seq: the order of epoch 1, [1], is not a permutation of the 1 pairs"},
 	} {
-		_, err := Train(m, v, tc.input, tc.target, tc.cfg, nil)
+		_, err := Train(m, tc.pairs, tc.cfg)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("Train(%q, %q, %+v): error %v, want one containing %q", tc.input, tc.target, tc.cfg, err, tc.want)
+			t.Errorf("Train(%q, %v): error %v, want one containing %q", tc.pairs, tc.cfg, err, tc.want)
 		}
 	}
-	if _, err := Predict(context.New(), m, v, "xyz"); err == nil || !strings.Contains(err.Error(), "unknown character 'x'") {
+	if _, err := Train(nil, hello, ok); err == nil || err.Error() != "seq2seq: no model to train" {
+		t.Errorf("Train(nil): %v", err)
+	}
+	if _, err := Predict(context.New(), m, "xyz"); err == nil || !strings.Contains(err.Error(), "unknown character 'x'") {
 		t.Errorf("Predict with unknown characters: %v", err)
+	}
+	for _, tc := range []struct {
+		m    CharModel
+		want string
+	}{
+		{CharModel{Net: m.Net}, "seq2seq: pair 0: source: the character model has no vocabulary (set its Vocab)"},
+		{CharModel{Vocab: m.Vocab}, "seq2seq: pair 0: source: the character model has no network (set its Net)"},
+	} {
+		if _, err := Train(tc.m, hello, ok); err == nil || err.Error() != tc.want {
+			t.Errorf("Train(%v): error %v, want %q", tc.m, err, tc.want)
+		}
+	}
+}
+
+// TestBadLayerIsExecError: a layer that cannot be built inside a graph
+// function (rnn.Must's panic) is an error from Exec, not a crash.
+func TestBadLayerIsExecError(t *testing.T) {
+	m := RNNModel{InputSize: 4, HiddenSize: 0}
+	x, err := m.Input(lecture[1].Model.Vocab, "hello")
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec, err := context.NewExec(backend.MustGet(), context.New(), func(ctx *context.Context, x *graph.Node) *graph.Node {
+		return m.Logits(ctx, x)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := exec.Exec(x); err == nil || !strings.Contains(err.Error(), "hidden") {
+		t.Errorf("Exec of a model with hidden size 0: error %v, want one about the hidden size", err)
 	}
 }
 
 // TestOneStepLowersLoss: the loss of epoch 2 is measured after one Adam step.
 func TestOneStepLowersLoss(t *testing.T) {
-	v := ehlo(t)
 	for _, l := range lecture {
 		cfg := l.Config
 		cfg.Epochs, cfg.Seed = 2, 42
-		res, err := Train(l.Model, v, "hello", "ohlol", cfg, nil)
+		res, err := Train(l.Model, hello, cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -121,11 +158,10 @@ func TestOneStepLowersLoss(t *testing.T) {
 
 // TestDeterministic: the same seed gives the same run; another seed another.
 func TestDeterministic(t *testing.T) {
-	v := ehlo(t)
 	run := func(seed int64) []float64 {
 		cfg := lecture[2].Config
 		cfg.Seed = seed
-		res, err := Train(lecture[2].Model, v, "hello", "ohlol", cfg, nil)
+		res, err := Train(lecture[2].Model, hello, cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -195,14 +231,14 @@ func sameLine(got, want string) bool {
 // weights (torch.manual_seed(0)) and checks that training prints the
 // lecture's 45 lines exactly as PyTorch printed them.
 func TestSameRunAsPyTorch(t *testing.T) {
-	v := ehlo(t)
 	want, _ := referenceLines(t)
 	init := loadInit(t)
 	var got []string
 	for i, l := range lecture {
 		cfg := l.Config
 		cfg.InitialState = rnn.SubStateDict(init, fmt.Sprintf("s0.v%d.", i+1))
-		_, err := Train(l.Model, v, "hello", "ohlol", cfg, func(e Epoch) { got = append(got, lectureLine(i, e)) })
+		cfg.OnEpoch = func(e Epoch) { got = append(got, lectureLine(i, e)) }
+		_, err := Train(l.Model, hello, cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -221,7 +257,6 @@ func TestSameSeedsAsPyTorch(t *testing.T) {
 	if testing.Short() {
 		t.Skip("90 trainings")
 	}
-	v := ehlo(t)
 	_, want := referenceLines(t)
 	init := loadInit(t)
 	start := func(seed, v int) map[string]*tensors.Tensor {
@@ -231,7 +266,7 @@ func TestSameSeedsAsPyTorch(t *testing.T) {
 		for i, l := range lecture {
 			cfg := l.Config
 			cfg.InitialState = start(seed, i)
-			res, err := Train(l.Model, v, "hello", "ohlol", cfg, nil)
+			res, err := Train(l.Model, hello, cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -240,7 +275,7 @@ func TestSameSeedsAsPyTorch(t *testing.T) {
 			}
 		}
 	}
-	counts, err := Reached(lecture, v, "hello", "ohlol", 30, start)
+	counts, err := Reached(lecture, hello[0], 30, start)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -287,15 +322,14 @@ func TestHelloInitIsRealPyTorch(t *testing.T) {
 }
 
 func TestCheckpointRoundTrip(t *testing.T) {
-	v := ehlo(t)
 	l := lecture[2]
 	cfg := l.Config
 	cfg.Seed = 1
-	res, err := Train(l.Model, v, "hello", "ohlol", cfg, nil)
+	res, err := Train(l.Model, hello, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := res.Predict("hello")
+	want, err := Predict(res.Ctx, l.Model, "hello")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -307,7 +341,7 @@ func TestCheckpointRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := Predict(ctx, l.Model, v, "hello")
+	got, err := Predict(ctx, l.Model, "hello")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -326,7 +360,7 @@ func TestCheckpointRoundTrip(t *testing.T) {
 }
 
 // TestLectureConfigsDescribed: the notebook prints each variant's training
-// as the lecture sets it up (the reference's homework-cases.md).
+// as the lecture sets it up (testdata/liuer-hello-ohlol-outputs.txt's header).
 func TestLectureConfigsDescribed(t *testing.T) {
 	want := []string{
 		"Adam(lr=0.1, eps=1e-8), 15 epochs, cross-entropy summed over the steps, seed 0",
@@ -336,6 +370,53 @@ func TestLectureConfigsDescribed(t *testing.T) {
 	for i, l := range lecture {
 		if got := l.Config.String(); got != want[i] {
 			t.Errorf("variant %d: %q, want %q", i+1, got, want[i])
+		}
+	}
+}
+
+// TestLecture12PyTorchReachedIsQuoted: the counts quoted in
+// pytorch_reference.go are those of the committed PyTorch output.
+func TestLecture12PyTorchReachedIsQuoted(t *testing.T) {
+	data, err := os.ReadFile("testdata/liuer-hello-ohlol-outputs.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := Lecture12PyTorchReached
+	want := fmt.Sprintf("variant 1 %d/30, variant 2 %d/30, variant 3 %d/30.", r[0], r[1], r[2])
+	if !strings.Contains(string(data), want) {
+		t.Errorf("testdata/liuer-hello-ohlol-outputs.txt does not say %q", want)
+	}
+}
+
+// TestEpochReports: OnEpoch is called once an epoch with the epoch's step
+// losses, which Result.Losses has in order; Config.Autodiff trains to the
+// same numbers as the hand-derived gradients.
+func TestEpochReports(t *testing.T) {
+	l := lecture[1]
+	cfg := l.Config
+	cfg.Epochs = 3
+	var reports []Epoch
+	cfg.OnEpoch = func(e Epoch) { reports = append(reports, e) }
+	res, err := Train(l.Model, hello, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(reports) != 3 || len(res.Losses) != 3 || res.Last.Epoch != 3 {
+		t.Fatalf("%d reports, %d losses, last epoch %d; want 3, 3, 3", len(reports), len(res.Losses), res.Last.Epoch)
+	}
+	for i, e := range reports {
+		if e.Epoch != i+1 || e.Epochs != 3 || len(e.Losses) != 1 || e.Loss != res.Losses[i] || len(e.Predicted) != 5 {
+			t.Errorf("report %d: %+v (losses %v)", i, e, res.Losses)
+		}
+	}
+	cfg.OnEpoch, cfg.Autodiff = nil, true
+	auto, err := Train(l.Model, hello, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range res.Losses {
+		if math.Abs(auto.Losses[i]-res.Losses[i]) > 1e-5 {
+			t.Errorf("epoch %d: autodiff loss %v, custom gradients %v", i+1, auto.Losses[i], res.Losses[i])
 		}
 	}
 }

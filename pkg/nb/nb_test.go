@@ -1,0 +1,70 @@
+package nb
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+)
+
+func TestCompareAndTable(t *testing.T) {
+	if got := Compare("x", []float64{1, 2}, []float64{1, 2.5}, 0.1); got !=
+		"x | exact: false | approximate: false | maxdiff: 0.5" {
+		t.Errorf("Compare = %q", got)
+	}
+	want := "a |  bb\n- | ---\n1 | 2.5\n"
+	if got := TableText([]string{"a", "bb"}, [][]string{{"1", "2.5"}}); got != want {
+		t.Errorf("TableText =\n%s\nwant\n%s", got, want)
+	}
+	if got := TableHTML([]string{"<h>"}, nil); got == "" || !strings.Contains(got, "&lt;h&gt;") {
+		t.Errorf("TableHTML does not escape: %q", got)
+	}
+}
+
+func TestComparisonsAlign(t *testing.T) {
+	var c Comparisons
+	c.Add("short", []float64{1, 2}, []float64{1, 2}, 0)
+	c.Add("a much longer name than 28 columns", []float64{1, 2}, []float64{1, 2.5}, 1e-6)
+	lines := strings.Split(strings.TrimSuffix(c.String(), "\n"), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("%d lines: %q", len(lines), c.String())
+	}
+	if a, b := strings.Index(lines[0], "|"), strings.Index(lines[1], "|"); a != b || a != len("a much longer name than 28 columns")+1 {
+		t.Errorf("columns not aligned:\n%s", c)
+	}
+	want := "short                              | exact: true  | approximate: true  | maxdiff: 0"
+	if lines[0] != want {
+		t.Errorf("line 1:\n%q\nwant\n%q", lines[0], want)
+	}
+	if !strings.HasSuffix(lines[1], "| exact: false | approximate: false | maxdiff: 0.5") {
+		t.Errorf("line 2: %q", lines[1])
+	}
+	if got := Compare("h", []float64{1}, []float64{1, 2}, 1); got != "h | exact: false | approximate: false | maxdiff: +Inf" {
+		t.Errorf("Compare of different lengths: %q", got)
+	}
+}
+
+func TestSub(t *testing.T) {
+	x := tensors.FromValue([][]float32{{1, 2, 3}, {4, 5, 6}})
+	v, dims, err := Sub(x, 1)
+	if err != nil || !slices.Equal(v, []float64{4, 5, 6}) || !slices.Equal(dims, []int{3}) {
+		t.Errorf("Sub(x, 1) = %v, %v, %v", v, dims, err)
+	}
+	if v, _, err := Sub(tensors.FromValue([]int32{7, 8}), 1); err != nil || !slices.Equal(v, []float64{8}) {
+		t.Errorf("Sub of an int32 tensor: %v, %v", v, err)
+	}
+	for _, tc := range []struct {
+		t     *tensors.Tensor
+		index []int
+		want  string
+	}{
+		{x, []int{0, 0, 0}, "nb.Sub: 3 indices for a 2-D tensor [2 3]"},
+		{x, []int{2}, "nb.Sub: index 2 out of range for axis 0 of size 2"},
+		{tensors.FromValue([]bool{true}), nil, "nb.Sub: rnn.Float64s: tensor of Bool"},
+	} {
+		if _, _, err := Sub(tc.t, tc.index...); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Sub(%v, %v): error %v, want one containing %q", tc.t.Shape(), tc.index, err, tc.want)
+		}
+	}
+}
