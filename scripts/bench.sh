@@ -3,7 +3,7 @@
 # in PyTorch (where installed) side by side, alternating, and prints a table of
 # medians; it is also written to build/bench/results.md (and results.json).
 #
-#   scripts/bench.sh [-reps 3] [-workloads hello,charrnn,mathor,gonb] [-mathor-epochs 5000] [-gonb-reps 1]
+#   scripts/bench.sh [-reps 3] [-workloads hello,charrnn,gated,mathor,gonb] [-mathor-epochs 5000] [-gonb-reps 1]
 #
 # A full run takes about 35 minutes on a 2-core machine: mathor's 5000 epochs
 # three times in PyTorch and in Go (once with plain autodiff), and every

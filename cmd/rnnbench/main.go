@@ -3,7 +3,7 @@
 // tools/pytorch mirror the lecture's and mathor's code), side by side on the
 // same machine, and prints a table of medians.
 //
-//	go run ./cmd/rnnbench [-reps 3] [-workloads hello,charrnn,mathor,gonb] [-out DIR] [-allow-reference-blas]
+//	go run ./cmd/rnnbench [-reps 3] [-workloads hello,charrnn,gated,mathor,gonb] [-out DIR] [-allow-reference-blas]
 //
 // scripts/bench.sh sets up and runs it. Every repetition runs each workload
 // once per implementation, alternating PyTorch, Go and Go with GoMLX's plain
@@ -41,7 +41,7 @@ import (
 
 var (
 	flagReps      = flag.Int("reps", 3, "repetitions of every measurement (the table shows medians)")
-	flagWorkloads = flag.String("workloads", "hello,charrnn,mathor,gonb", "comma-separated workloads to run")
+	flagWorkloads = flag.String("workloads", "hello,charrnn,gated,mathor,gonb", "comma-separated workloads to run (gated: the char-RNN step with LSTM and GRU)")
 	flagOut       = flag.String("out", "", "directory for results.md and results.json (default: build/bench in the repository; a relative path is relative to the current directory)")
 	flagRefBLAS   = flag.Bool("allow-reference-blas", false, "print Go/PyTorch ratios even when PyTorch multiplies with the reference BLAS (an unfair anchor)")
 	flagPython    = flag.String("python", "", "Python with torch and numpy (default: found automatically)")
@@ -85,11 +85,11 @@ func run() error {
 	workloads := map[string]bool{}
 	for _, w := range strings.Split(*flagWorkloads, ",") {
 		switch w = strings.TrimSpace(w); w {
-		case "hello", "charrnn", "mathor", "gonb":
+		case "hello", "charrnn", "gated", "mathor", "gonb":
 			workloads[w] = true
 		case "":
 		default:
-			return fmt.Errorf("unknown workload %q: expected hello, charrnn, mathor or gonb", w)
+			return fmt.Errorf("unknown workload %q: expected hello, charrnn, gated, mathor or gonb", w)
 		}
 	}
 	py := *flagPython
@@ -161,21 +161,26 @@ func run() error {
 				}
 			}
 		}
-		if workloads["charrnn"] {
-			r := get("char-RNN step (B=32, T=32, E=32, H=128, V=64)", "one step")
+		for _, cell := range []struct{ workload, key, layer string }{
+			{"charrnn", "charrnn", "RNN"}, {"gated", "charlstm", "LSTM"}, {"gated", "chargru", "GRU"},
+		} {
+			if !workloads[cell.workload] {
+				continue
+			}
+			r := get(fmt.Sprintf("char-%s step (B=32, T=32, E=32, H=128, V=64)", cell.layer), "one step")
 			if py != "" {
-				t, err := timings(root, py, "tools/pytorch/charrnn_step.py")
+				t, err := timings(root, py, "tools/pytorch/charrnn_step.py", "--cell", strings.TrimPrefix(cell.key, "char"))
 				if err != nil {
 					return err
 				}
-				r.PyTorch = append(r.PyTorch, t["charrnn"])
+				r.PyTorch = append(r.PyTorch, t[cell.key])
 			}
 			for _, autodiff := range []bool{false, true} {
-				t, err := goRun("charrnn", autodiff)
+				t, err := goRun(cell.key, autodiff)
 				if err != nil {
 					return err
 				}
-				r.addGo(autodiff, t["charrnn"])
+				r.addGo(autodiff, t[cell.key])
 			}
 		}
 		if workloads["mathor"] {

@@ -24,8 +24,8 @@ func runGoWorkload(name string, autodiff bool, epochs int) error {
 		return helloWorkload(autodiff)
 	case "mathor":
 		return mathorWorkload(autodiff, epochs)
-	case "charrnn":
-		return charRNNWorkload(autodiff)
+	case "charrnn", "charlstm", "chargru":
+		return charRNNWorkload(name, autodiff)
 	}
 	return fmt.Errorf("unknown Go workload %q", name)
 }
@@ -67,7 +67,9 @@ func mathorWorkload(autodiff bool, epochs int) error {
 // charRNNWorkload times one training step of Embedding(64, 32) → RNN(32, 128,
 // batch_first) → Linear(128, 64) on a batch of 32 sequences of 32 characters:
 // the median of 30 steps after 5 warm-up steps (which compile the graph).
-func charRNNWorkload(autodiff bool) error {
+// name "charlstm" / "chargru" puts an LSTM / GRU of the same sizes in the
+// RNN's place (tools/pytorch/charrnn_step.py --cell lstm|gru is the PyTorch side).
+func charRNNWorkload(name string, autodiff bool) error {
 	const batch, steps, emb, hidden, vocab = 32, 32, 32, 128, 64
 	b, err := backend.Get()
 	if err != nil {
@@ -78,9 +80,17 @@ func charRNNWorkload(autodiff bool) error {
 	ctx.SetParam(rnn.ParamCustomGradient, !autodiff)
 	model := func(ctx *context.Context, _ any, inputs []*graph.Node) []*graph.Node {
 		e := rnn.Must(rnn.NewEmbedding(ctx.In("emb"), vocab, emb).Done())
-		r := rnn.Must(rnn.New(ctx.In("rnn"), emb, hidden).BatchFirst(true).Done())
+		x := e.Forward(inputs[0])
+		var out *graph.Node
+		switch name {
+		case "charlstm":
+			out, _, _ = rnn.Must(rnn.NewLSTM(ctx.In("rnn"), emb, hidden).BatchFirst(true).Done()).Forward(x, nil, nil)
+		case "chargru":
+			out, _ = rnn.Must(rnn.NewGRU(ctx.In("rnn"), emb, hidden).BatchFirst(true).Done()).Forward(x, nil)
+		default:
+			out, _ = rnn.Must(rnn.New(ctx.In("rnn"), emb, hidden).BatchFirst(true).Done()).Forward(x, nil)
+		}
 		fc := rnn.Must(rnn.NewLinear(ctx.In("fc"), hidden, vocab).Done())
-		out, _ := r.Forward(e.Forward(inputs[0]), nil)
 		return []*graph.Node{graph.Reshape(fc.Forward(out), batch*steps, vocab)}
 	}
 	loss := func(labels, logits []*graph.Node) *graph.Node {
@@ -106,6 +116,6 @@ func charRNNWorkload(autodiff bool) error {
 		}
 	}
 	sort.Float64s(times)
-	fmt.Printf("charrnn %.6f\n", times[len(times)/2])
+	fmt.Printf("%s %.6f\n", name, times[len(times)/2])
 	return nil
 }

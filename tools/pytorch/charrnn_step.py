@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """One training step of a character RNN, the benchmark's third workload:
 Embedding(V=64, E=32) -> RNN(32, 128, batch_first) -> Linear(128, 64), mean cross-entropy over every step,
-Adam lr 1e-3, on a random batch of B=32 sequences of T=32 characters. One CPU thread.
+Adam lr 1e-3, on a random batch of B=32 sequences of T=32 characters. One intra-op thread (the BLAS
+keeps its own threads: tools/pytorch/blas_info.py says how many). With --cell lstm or gru the
+recurrent layer is nn.LSTM / nn.GRU of the same sizes.
 
-    /usr/bin/python3 tools/pytorch/charrnn_step.py [--steps 30] [--warmup 5]
+    /usr/bin/python3 tools/pytorch/charrnn_step.py [--cell rnn|lstm|gru] [--steps 30] [--warmup 5]
 
-Prints the median wall time of one step (forward, backward, optimizer step) in seconds.
+Prints the median wall time of one step (forward, backward, optimizer step) in seconds, as
+"charrnn", "charlstm" or "chargru".
 """
 import argparse
 import statistics
@@ -18,10 +21,11 @@ B, T, E, H, V = 32, 32, 32, 128, 64
 
 
 class CharRNN(torch.nn.Module):
-    def __init__(self):
+    def __init__(self, cell):
         super().__init__()
         self.emb = torch.nn.Embedding(V, E)
-        self.rnn = torch.nn.RNN(E, H, batch_first=True)
+        layer = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[cell]
+        self.rnn = layer(E, H, batch_first=True)
         self.fc = torch.nn.Linear(H, V)
 
     def forward(self, x):
@@ -33,9 +37,10 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--steps", type=int, default=30)
     ap.add_argument("--warmup", type=int, default=5)
+    ap.add_argument("--cell", choices=["rnn", "lstm", "gru"], default="rnn")
     args = ap.parse_args()
     torch.manual_seed(0)
-    model = CharRNN()
+    model = CharRNN(args.cell)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     criterion = torch.nn.CrossEntropyLoss()
     x = torch.randint(0, V, (B, T))
@@ -54,7 +59,7 @@ def main():
         start = time.perf_counter()
         step()
         times.append(time.perf_counter() - start)
-    print("charrnn median_seconds %.6f" % statistics.median(times))
+    print("char%s median_seconds %.6f" % (args.cell, statistics.median(times)))
 
 
 if __name__ == "__main__":
