@@ -7,8 +7,11 @@
 //      no error output and that the notebook's key outputs are on the page.
 //   2. Rerun one cell through the UI: its output is replaced, not duplicated.
 //   3. Export the notebooks to HTML (scripts/export.sh) and open every file
-//      with the network blocked: outputs and SVG plots are visible.
-//   4. Screenshots go to build/e2e/; every process started is stopped.
+//      with the network blocked: outputs and SVG plots are visible, every
+//      plot is marked with both axis labels, no output is empty.
+//   4. Screenshots go to build/e2e/; every process started is stopped. A CJK
+//      font must be installed (setup.sh --browser: fonts-noto-cjk), so that
+//      the screenshots show the notebooks' Chinese.
 //
 // The classic Notebook UI is what Debian ships; where JupyterLab is installed
 // (scripts/run.sh then serves it) the Lab flavour of each step is used.
@@ -32,12 +35,18 @@ const ARTEFACTS = path.join(ROOT, "build", "e2e");
 const CHROMIUM = process.env.RNNGO_CHROMIUM || "/usr/bin/chromium";
 const RUN_TIMEOUT = 15 * 60 * 1000; // "Run All" of the slowest notebook (03 trains for about a minute)
 
-// What each notebook must show once run, in the page and in its exported HTML.
+// What each notebook must show once run, in the page and in its exported HTML
+// (texts, and at least svgs SVG plots or diagrams); rerun names the tagged cell
+// (nbformat metadata.tags) that the UI test runs a second time, and its source
+// text (JupyterLab's page does not show the tags).
 const NOTEBOOKS = [
-  { name: "01-srn", texts: ["output_y is  1.9280551601516338 1.9280551601516338", "(2) = (3) = (4) within 1e-6"], svgs: 1 },
-  { name: "02-hello-ohlol", texts: ["Predicted:  ohlol, Epoch [15/15]", "Predicted string:"], svgs: 3 },
-  { name: "03-encoder-decoder", texts: ["man -> women", "king -> queen", "Epoch: 5000 cost ="], svgs: 1 },
-  { name: "04-written-answers", texts: ["RNNCell loop vs RNN output", "【English】"], svgs: 3 },
+  {
+    name: "01-srn", texts: ["output_y is  1.9280551601516338 1.9280551601516338", "(2) = (3) = (4) within 1e-6", "逐行比较 line by line"], svgs: 2,
+    rerun: { tag: "part2", source: "numpySRN(os.Stdout, math.Tanh)", output: "output_y is  1.9280551601516338" },
+  },
+  { name: "02-hello-ohlol", texts: ["Predicted:  ohlol, Epoch [15/15]", "Predicted string:", "为什么最后是"], svgs: 2 },
+  { name: "03-encoder-decoder", texts: ["man -> women", "king -> queen", "Epoch: 5000 cost ="], svgs: 2 },
+  { name: "04-written-answers", texts: ["RNNCell loop vs RNN output", "Whether 15 epochs learn hello", "能否学会取决于初始化"], svgs: 4 },
 ];
 
 const available = fs.existsSync(CHROMIUM);
@@ -59,10 +68,12 @@ function freePort() {
   });
 }
 
+// hashNotebooks hashes the notebooks this test opens (only those: a notebook
+// someone else is editing meanwhile must be neither reported nor restored).
 function hashNotebooks() {
   const dir = path.join(ROOT, "notebooks");
   const out = {};
-  for (const f of fs.readdirSync(dir).filter((f) => f.endsWith(".ipynb"))) {
+  for (const f of NOTEBOOKS.map((nb) => `${nb.name}.ipynb`)) {
     const data = fs.readFileSync(path.join(dir, f));
     out[f] = { sha: createHash("sha256").update(data).digest("hex"), data };
   }
@@ -190,9 +201,9 @@ const classic = {
   stderr: (page) => page.locator(".output_stderr").allInnerTexts(),
   text: (page) => page.locator("#notebook-container").innerText(),
   svgs: (page) => page.locator("#notebook-container .output_area svg").count(),
-  async rerun(page, source) {
-    const index = await page.evaluate((src) => Jupyter.notebook.get_cells().findIndex((c) => c.get_text().includes(src)), source);
-    assert.ok(index >= 0, `a cell containing ${source}`);
+  async rerun(page, { tag }) {
+    const index = await page.evaluate((t) => Jupyter.notebook.get_cells().findIndex((c) => (c.metadata.tags || []).includes(t)), tag);
+    assert.ok(index >= 0, `a cell tagged ${tag}`);
     const before = await page.evaluate((i) => Jupyter.notebook.get_cell(i).input_prompt_number, index);
     await page.locator(".cell").nth(index).locator(".input_area").click();
     await page.keyboard.press("Shift+Enter");
@@ -233,7 +244,7 @@ const lab = {
   stderr: (page) => page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").allInnerTexts(),
   text: (page) => page.locator(".jp-NotebookPanel .jp-Notebook").innerText(),
   svgs: (page) => page.locator(".jp-NotebookPanel .jp-OutputArea svg").count(),
-  async rerun(page, source) {
+  async rerun(page, { source }) {
     const cells = page.locator(".jp-NotebookPanel .jp-Cell");
     const cell = cells.filter({ hasText: source }).first();
     const prompt = cell.locator(".jp-InputPrompt");
@@ -252,6 +263,18 @@ const lab = {
 };
 
 const ui = () => (isLab ? lab : classic);
+
+// ---------------------------------------------------------------- 4: Chinese in the screenshots
+
+test("a CJK font is installed, so pages and screenshots show Chinese", { skip }, () => {
+  let fonts = "";
+  try {
+    fonts = execFileSync("fc-list", [":lang=zh", "family"], { encoding: "utf8" });
+  } catch {
+    // no fontconfig: no fonts either
+  }
+  assert.ok(fonts.trim() !== "", "no font covers Chinese (fc-list :lang=zh): scripts/setup.sh --browser installs fonts-noto-cjk");
+});
 
 // ---------------------------------------------------------------- 1 and 2: the notebooks in Jupyter
 
@@ -272,11 +295,11 @@ for (const nb of NOTEBOOKS) {
       for (const want of nb.texts) assert.ok(text.includes(want), `${nb.name} shows ${JSON.stringify(want)}`);
       assert.ok((await ui().svgs(page)) >= nb.svgs, `${nb.name} shows at least ${nb.svgs} SVG plot(s)`);
 
-      if (nb.name === "01-srn") {
+      if (nb.rerun) {
         // 2. Rerun one cell: its output is replaced, not added to.
-        const outputs = await ui().rerun(page, "numpySRN(math.Tanh, true)");
+        const outputs = await ui().rerun(page, nb.rerun);
         const joined = outputs.join("\n");
-        const count = joined.split("output_y is  1.9280551601516338").length - 1;
+        const count = joined.split(nb.rerun.output).length - 1;
         assert.equal(count, 1, `the rerun cell shows its output once, got ${count} times:\n${joined}`);
         await page.screenshot({ path: path.join(ARTEFACTS, `${nb.name}-rerun.png`) });
       }
@@ -295,6 +318,7 @@ test("exported HTML shows outputs and plots offline", { skip, timeout: 20 * 60 *
   if (executed && NOTEBOOKS.every((nb) => fs.existsSync(path.join(executed, `${nb.name}.ipynb`)))) {
     args.push("--executed", executed); // reuse the notebooks the Go tests just executed
   }
+  args.push(...NOTEBOOKS.map((nb) => path.join(ROOT, "notebooks", `${nb.name}.ipynb`)));
   execFileSync(path.join(ROOT, "scripts", "export.sh"), args, { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"] });
   const context = await browser.newContext({ offline: true, viewport: { width: 1280, height: 900 } });
   const blocked = [];
@@ -321,6 +345,16 @@ test("exported HTML shows outputs and plots offline", { skip, timeout: 20 * 60 *
         const box = await svg.boundingBox();
         assert.ok(box && box.width > 100 && box.height > 100, `${nb.name}.html: SVG ${i} is drawn (${JSON.stringify(box)})`);
       }
+      // Every SVG in an output is a diagram or a plot marked with both axis labels; no output is empty.
+      const unlabelled = await page.evaluate(() => [...document.querySelectorAll(".jp-OutputArea-output svg, .output_area svg")]
+        .filter((s) => {
+          const f = s.closest(".nb-figure, .nb-diagram");
+          return !f || (f.classList.contains("nb-figure") && !(f.dataset.xlabel?.trim() && f.dataset.ylabel?.trim()));
+        }).length);
+      assert.equal(unlabelled, 0, `${nb.name}.html: ${unlabelled} SVG(s) neither a diagram nor a plot with both axis labels`);
+      const empty = await page.evaluate(() => [...document.querySelectorAll(".jp-OutputArea-output, .output_subarea")]
+        .filter((o) => !o.innerText.trim() && !o.querySelector("svg, img, table, progress")).length);
+      assert.equal(empty, 0, `${nb.name}.html: ${empty} empty output(s)`);
       await page.screenshot({ path: path.join(ARTEFACTS, `${nb.name}-export.png`), fullPage: true });
       await page.close();
     }

@@ -15,9 +15,9 @@ import (
 
 func init() { checks["01-srn"] = check01 }
 
-// seedOutputs returns the sections (s1…s4) of what the seed's own code prints,
-// testdata/seed-part1-4-outputs.txt (written by tools/pytorch/seed_section1.py
-// with NumPy 1.24.2 and PyTorch 1.13.1).
+// seedOutputs returns the sections (s1…s4) of what the homework's own code
+// prints, testdata/seed-part1-4-outputs.txt (written by
+// tools/pytorch/seed_section1.py with NumPy 1.24.2 and PyTorch 1.13.1).
 func seedOutputs(t *testing.T) map[string]string {
 	t.Helper()
 	data, err := os.ReadFile("testdata/seed-part1-4-outputs.txt")
@@ -42,7 +42,14 @@ var gradFn = regexp.MustCompile(`, grad_fn=<\w+>`)
 
 func check01(t *testing.T, nb *nbrun.Notebook) {
 	seed := seedOutputs(t)
-	// Parts (1) and (2): exactly the seed's printed lines.
+	// The network diagram names every weight of the homework's code.
+	diagram := cellText(t, nb, "srn-diagram")
+	for _, w := range []string{"w1", "w4", "w8", "U1", "U4", "in_h2 = w2·x1 + w4·x2 + U1·s1 + U3·s2"} {
+		if !strings.Contains(diagram, ">"+w) {
+			t.Errorf("the SRN diagram lacks %q", w)
+		}
+	}
+	// Parts (1) and (2): exactly the homework's printed lines.
 	if got := cellText(t, nb, "part1"); got != seed["s1"] {
 		t.Errorf("part (1) output differs from the seed's:\n--- got\n%s--- seed\n%s", got, seed["s1"])
 	}
@@ -85,12 +92,23 @@ func check01(t *testing.T, nb *nbrun.Notebook) {
 		}
 	}
 	checkCell := cellText(t, nb, "four-ways-check")
-	if !strings.Contains(checkCell, "exactly as the seed prints: true") {
+	if !strings.Contains(checkCell, "exactly as the homework's code prints: true") {
 		t.Errorf("the check cell does not conclude true:\n%s", checkCell)
 	}
-	// tanh's visual: a table and an SVG plot.
-	if !strings.Contains(cellText(t, nb, "tanh-plot"), "<svg") {
-		t.Errorf("the tanh cell shows no SVG plot")
+	// The homework's code run beside the Go, every line the same; the values
+	// the table compares with are read from that run.
+	besideGo(t, nb, "homework-beside-go")
+	printed := cellText(t, nb, "homework-printed")
+	for _, want := range []string{"part (1): [4 12 32]", "part (2): [1.9280551601516338 1.9984510891336251 1.9999753470497836]"} {
+		if !strings.Contains(printed, want) {
+			t.Errorf("the homework's printed values, read back, lack %q:\n%s", want, printed)
+		}
+	}
+	// tanh's visual: a table, then the plot.
+	tanh := cell(t, nb, "tanh-plot")
+	if len(tanh.Outputs) != 2 || !strings.Contains(tanh.Outputs[0].Data["text/html"], "<table") ||
+		!strings.Contains(tanh.Outputs[1].Data["text/html"], `class="nb-figure"`) {
+		t.Errorf("the tanh cell should show a table, then a plot")
 	}
 	// Random weights: every comparison with PyTorch within 1e-6.
 	random := cellText(t, nb, "random-weights")

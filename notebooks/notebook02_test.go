@@ -17,7 +17,7 @@ var (
 )
 
 func check02(t *testing.T, nb *nbrun.Notebook) {
-	// Each variant prints the lecture's 15 lines, in the lecture's format, and draws its loss curve.
+	// Each variant prints the lecture's 15 lines, in the lecture's format.
 	for i, v := range []struct {
 		tag string
 		re  *regexp.Regexp
@@ -37,18 +37,37 @@ func check02(t *testing.T, nb *nbrun.Notebook) {
 				t.Errorf("%s: line %d is epoch %s", v.tag, j+1, l[2])
 			}
 		}
-		if !strings.Contains(text, "<svg") {
-			t.Errorf("%s: no loss curve (SVG)", v.tag)
-		}
 		if i == 2 && lines[14][1] != "ohlol" {
 			t.Errorf("variant 3 ends on %q at epoch 15, want ohlol", lines[14][1])
 		}
 	}
+	// Variant 1's "ohool", explained where it appears: at step 3 'l' and 'o' are nearly tied.
+	probs := htmlRows(cellText(t, nb, "ohool"))
+	if len(probs) != 6 || probs[3][2] != "l" || probs[3][7] != "o" {
+		t.Errorf("the ohool table should show step 3 (target l) predicted as o: %v", probs)
+	} else if pl, po := atof(t, probs[3][5]), atof(t, probs[3][6]); !(po > pl && po-pl < 0.05) {
+		t.Errorf("step 3: P(l) %v, P(o) %v: the prose says a near tie that o wins", pl, po)
+	}
+	// The three variants' losses in one figure, in epochs.
+	three := cellText(t, nb, "three-variants")
+	if !strings.Contains(three, `data-xlabel="轮次 epoch"`) || strings.Count(three, "variant ") < 3 {
+		t.Errorf("the three variants should share one figure over epochs:\n%.300s", three)
+	}
 	if got := cellText(t, nb, "sum-vs-mean"); !strings.Contains(got, "ratio sum / mean: 5.0000") {
 		t.Errorf("the sum/mean cell does not show a ratio of 5:\n%s", got)
 	}
-	if got := cellText(t, nb, "pytorch-weights"); strings.Count(got, "approximate: true") != 3 {
-		t.Errorf("training from PyTorch's weights does not match PyTorch's losses within 1e-5:\n%s", got)
+	// From PyTorch's initial weights: the lecture's 45 lines, the lecture's own code beside them, and the
+	// curves overlaid.
+	fromTorch := cellText(t, nb, "pytorch-weights")
+	if strings.Count(fromTorch, "approximate: true") != 3 {
+		t.Errorf("training from PyTorch's weights does not match PyTorch's losses within 1e-5:\n%s", fromTorch)
+	}
+	if n := len(line1.FindAllString(fromTorch, -1)) + len(line2.FindAllString(fromTorch, -1)); n != 45 {
+		t.Errorf("training from PyTorch's weights printed %d lines in the lecture's format, want 45", n)
+	}
+	besideGo(t, nb, "lecture-beside-go")
+	if plot := cellText(t, nb, "pytorch-plot"); strings.Count(plot, "PyTorch</text>") != 3 || strings.Count(plot, "Go</text>") != 3 {
+		t.Errorf("the overlay should draw Go and PyTorch for each variant:\n%.300s", plot)
 	}
 	seeds := htmlRows(cellText(t, nb, "thirty-seeds"))
 	want := [][]string{{"variant 1", "20/30"}, {"variant 2", "19/30"}, {"variant 3", "30/30"}}
@@ -68,4 +87,21 @@ func check02(t *testing.T, nb *nbrun.Notebook) {
 	if !regexp.MustCompile(`(?m)^hello  → [ehlo]{5}$`).MatchString(used) || !strings.Contains(used, "unknown character 'p'") {
 		t.Errorf("the checkpoint cell should predict from the saved model and show the unknown-character error:\n%s", used)
 	}
+}
+
+// atof parses a number a notebook printed, failing the test if it is not one.
+func atof(t *testing.T, s string) float64 {
+	t.Helper()
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		t.Fatalf("%q is not a number", s)
+	}
+	return v
+}
+
+// TestHelloRecordingIsReal reruns the lecture's code for torch.manual_seed(0)
+// where PyTorch is installed: notebook 02 shows its recording, without
+// PyTorch, beside the Go.
+func TestHelloRecordingIsReal(t *testing.T) {
+	rerunRecording(t, "hello-ohlol-seed0.txt", nil, "../tools/pytorch/hello_ohlol.py", "--seed", "0")
 }

@@ -34,8 +34,9 @@ func check03(t *testing.T, nb *nbrun.Notebook) {
 	if !regexp.MustCompile(`train seconds \d+\.\d\d \(10000 steps`).MatchString(training) {
 		t.Errorf("the training cell does not print its time:\n%s", training)
 	}
-	if !strings.Contains(training, "<svg") {
-		t.Errorf("the training cell shows no loss plot")
+	// The training curve, with PyTorch's own run beside it, in epochs.
+	if curve := cellText(t, nb, "training-plot"); !strings.Contains(curve, `data-xlabel="轮次 epoch"`) || !strings.Contains(curve, "PyTorch") {
+		t.Errorf("the training curve should be drawn over epochs, with PyTorch's run:\n%.300s", curve)
 	}
 	// mathor's test words, translated with the original's decoding (teacher-forced padding).
 	translations := cellText(t, nb, "translate")
@@ -54,7 +55,7 @@ func check03(t *testing.T, nb *nbrun.Notebook) {
 			t.Errorf("decoder table row %v: no greedy output", r)
 		}
 	}
-	weak := cellText(t, nb, "weaknesses")
+	weak := cellText(t, nb, "weaknesses") + cellText(t, nb, "weaknesses-batches")
 	for _, want := range []string{"ended with E: false", `word "elephant" has 8 characters, more than n_step=5`,
 		"the last batch of 1 included", "padding among the target characters: 5 of 36"} {
 		if !strings.Contains(weak, want) {
@@ -65,4 +66,23 @@ func check03(t *testing.T, nb *nbrun.Notebook) {
 	if !regexp.MustCompile(`1000 epochs of losses\s+\| exact: \w+\s+\| approximate: true`).MatchString(replay) {
 		t.Errorf("replaying PyTorch's run does not match its losses:\n%s", replay)
 	}
+	if n := len(costLine.FindAllString(replay, -1)); n != 2 || !strings.Contains(replay, "man -> women\n") {
+		t.Errorf("the replay should print in mathor's format (2 cost lines, then the translations):\n%s", replay)
+	}
+	// mathor's own code beside the replay, and the two curves overlaid.
+	besideGo(t, nb, "mathor-beside-go")
+	if plot := cellText(t, nb, "replay-plot"); !strings.Contains(plot, "PyTorch 1.13 (data/mathor-init.npz)</text>") {
+		t.Errorf("the replay plot should draw PyTorch's recorded losses:\n%.300s", plot)
+	}
+}
+
+// TestMathorRecordingIsReal reruns the first 1000 epochs of mathor's code
+// where PyTorch is installed (about 10 s): notebook 03 shows its recording,
+// without PyTorch, beside the Go. The training time is left out.
+func TestMathorRecordingIsReal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("1000 epochs of PyTorch training")
+	}
+	rerunRecording(t, "mathor-seq2seq-1000-epochs.txt", regexp.MustCompile(`train seconds [0-9.]+`),
+		"../tools/pytorch/mathor_seq2seq.py", "--epochs", "1000")
 }

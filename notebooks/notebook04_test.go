@@ -24,7 +24,26 @@ func compareLine(t *testing.T, text, name string) bool {
 }
 
 func check04(t *testing.T, nb *nbrun.Notebook) {
-	// Section 4: an RNNCell looped by hand equals an RNN with the same weights (to 1e-6).
+	// Section 4: nn.RNN's constructor arguments, read off real layers.
+	args := htmlRows(cellText(t, nb, "rnn-args"))
+	wantArgs := map[string][2]string{ // argument: how the parameters change, how many there are
+		"input_size, hidden_size": {"相同 same", "36"},
+		"num_layers":              {"+ weight_ih_l1 … bias_hh_l1 (4)", "76"},
+		"nonlinearity":            {"相同 same", "36"},
+		"bias":                    {"− bias_ih_l0 … bias_hh_l0 (2)", "28"},
+		"batch_first":             {"相同 same", "36"},
+		"dropout":                 {"相同 same", "36"},
+		"bidirectional":           {"+ weight_ih_l0_reverse … bias_hh_l0_reverse (4)", "72"},
+	}
+	if len(args) != len(wantArgs)+1 {
+		t.Errorf("constructor table has %d rows, want %d: %v", len(args), len(wantArgs)+1, args)
+	}
+	for _, row := range args[1:] {
+		if w, ok := wantArgs[row[0]]; !ok || len(row) != 6 || row[4] != w[0] || row[5] != w[1] {
+			t.Errorf("constructor table row %v, want %v", row, w)
+		}
+	}
+	// An RNNCell looped by hand equals an RNN with the same weights (to 1e-6).
 	loop := cellText(t, nb, "cell-vs-rnn")
 	for _, name := range []string{"RNNCell loop vs RNN output", "last cell state vs RNN h_n"} {
 		if !compareLine(t, loop, name) {
@@ -70,15 +89,16 @@ func check04(t *testing.T, nb *nbrun.Notebook) {
 	if strings.Count(lengths, "parameters 36") != 3 || !strings.Contains(lengths, "length 50: output [50 1 4]") {
 		t.Errorf("weight sharing cell:\n%s", lengths)
 	}
-	if n := strings.Count(cellText(t, nb, "patterns"), "<svg"); n != 3 {
-		t.Errorf("want three pattern diagrams, got %d", n)
+	patterns := cellText(t, nb, "patterns")
+	if n := strings.Count(patterns, "<svg"); n != 4 {
+		t.Errorf("want four pattern diagrams (N → 1, N → N, N → M, 1 → N), got %d", n)
 	}
-	decode := cellText(t, nb, "decoding")
-	tables := strings.Split(decode, "</table>")
-	if len(tables) < 3 {
-		t.Fatalf("decoding cell should show two tables:\n%s", decode)
+	for _, term := range []string{"序列到类别", "同步的序列到序列", "异步的序列到序列", "1 → N"} {
+		if !strings.Contains(patterns, term) {
+			t.Errorf("the pattern diagrams do not name %q", term)
+		}
 	}
-	rows := htmlRows(tables[0])
+	rows := htmlRows(cellText(t, nb, "decoding"))
 	if len(rows) != 8 {
 		t.Errorf("decoding table has %d rows: %v", len(rows), rows)
 	}
@@ -88,7 +108,7 @@ func check04(t *testing.T, nb *nbrun.Notebook) {
 		}
 	}
 	// The claim in the prose: "mans" is most similar to "man".
-	sims := htmlRows(tables[1])
+	sims := htmlRows(cellText(t, nb, "context-vectors"))
 	header := sims[0]
 	for _, r := range sims[1:] {
 		if r[0] != "mans" {
@@ -105,14 +125,27 @@ func check04(t *testing.T, nb *nbrun.Notebook) {
 			t.Errorf("the context vector of mans is closest to %q (%.2f), the prose says man", bestWord, best)
 		}
 	}
-	// Section 6: reflections in both languages, with computed numbers.
-	refl := cellText(t, nb, "reflections")
-	for _, want := range []string{"【中文】", "【English】", "PyTorch's 20, 19 and 30", "4.0, 12.0, 32.0", "PyTorch 为 20、19、30 次"} {
+	// Section 6: reflections in both languages, with computed numbers (Markdown displays).
+	refl := cellText(t, nb, "reflection-1") + cellText(t, nb, "reflection-2") + cellText(t, nb, "reflection-3")
+	for _, want := range []string{"PyTorch's 20, 19 and 30", "4.0, 12.0, 32.0", "PyTorch 为 20、19、30 次", "输出 4.0、12.0、32.0",
+		"translates 6 of its 6 training words", "在 6 个训练词中有 6 个", "no end symbol E for 6 of 6 words", "128-number vector"} {
 		if !strings.Contains(refl, want) {
 			t.Errorf("reflections lack %q:\n%s", want, refl)
 		}
 	}
-	if !regexp.MustCompile(`with GoMLX's initialisation, \d+, \d+ and 30 of\s+30 seeds succeed`).MatchString(refl) {
+	if !regexp.MustCompile(`with GoMLX's initialisation, \d+, \d+ and 30 of 30 random seeds succeed`).MatchString(refl) {
 		t.Errorf("reflections do not report the 30-seed counts:\n%s", refl)
+	}
+	for _, tag := range []string{"reflection-1", "reflection-2", "reflection-3"} {
+		if !cell(t, nb, tag).Has("text/markdown") {
+			t.Errorf("%s should display its text as Markdown", tag)
+		}
+	}
+	// The theory notebook's results: a placeholder, in both languages, until notebook 05 writes them.
+	theory := cell(t, nb, "theory-citations")
+	for _, want := range []string{"05-theory-results.json", "谱半径", "spectral radius", "SRN、LSTM、GRU", "clipping"} {
+		if !strings.Contains(theory.Source, want) {
+			t.Errorf("the theory-citations cell does not mention %q", want)
+		}
 	}
 }

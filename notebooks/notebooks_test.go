@@ -9,14 +9,19 @@ package notebooks
 
 import (
 	"context"
+	"fmt"
+	"html"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/nndl-hw9/rnngo/internal/nbrun"
+	"github.com/nndl-hw9/rnngo/internal/pyref"
 )
 
 // cellTimeout bounds a single cell; the slowest (notebook 03's training) takes
@@ -97,6 +102,9 @@ func checkEach(t *testing.T, load func(t *testing.T, path string) *nbrun.Noteboo
 			for _, p := range nb.Problems() {
 				t.Error(p)
 			}
+			for _, p := range outputProblems(nb) {
+				t.Error(p)
+			}
 			chk(t, nb)
 		})
 	}
@@ -147,5 +155,190 @@ func wantText(t *testing.T, nb *nbrun.Notebook, wants ...string) {
 		if !strings.Contains(text, w) {
 			t.Errorf("%s: output does not contain %q", filepath.Base(nb.Path), w)
 		}
+	}
+}
+
+var (
+	// italicNumber is a Markdown line that starts "*1. …": nbconvert's
+	// renderer turns it into an empty list, losing the text, in the
+	// exported HTML a student hands in.
+	italicNumber = regexp.MustCompile(`(?m)^[ \t]*\*\d+\.\s`)
+	svgStart     = regexp.MustCompile(`<svg[\s>]`)
+	figureMark   = regexp.MustCompile(`<div class="nb-figure" data-xlabel="([^"]*)" data-ylabel="([^"]*)">`)
+)
+
+// outputProblems lists what a grader would see as broken in a notebook's
+// outputs, in every notebook: an output with nothing in it (such as the
+// empty display a progress bar used to leave), an SVG that is neither a
+// diagram (nb.DiagramHTML) nor a plot marked with both axis labels that are
+// drawn in it (nb.FigureHTML, which nb.Figure uses), and Markdown that the
+// HTML export would drop (italicNumber).
+func outputProblems(nb *nbrun.Notebook) []string {
+	var problems []string
+	for _, c := range nb.Cells {
+		if c.Type == "markdown" && italicNumber.MatchString(c.Source) {
+			problems = append(problems, fmt.Sprintf("cell %d: a line starts %q, which the HTML export renders as an empty list",
+				c.Index, italicNumber.FindString(c.Source)))
+		}
+		for k, o := range c.Outputs {
+			if o.Type == "error" {
+				continue // reported by Problems
+			}
+			empty := true
+			for _, v := range o.Data {
+				if strings.TrimSpace(v) != "" {
+					empty = false
+				}
+			}
+			if empty {
+				problems = append(problems, fmt.Sprintf("cell %d, output %d: an empty %s output (%s)", c.Index, k, o.Type, mimes(o)))
+			}
+			for mime, v := range o.Data {
+				problems = append(problems, svgProblems(c.Index, k, mime, v)...)
+				if mime == "text/markdown" && italicNumber.MatchString(v) {
+					problems = append(problems, fmt.Sprintf("cell %d, output %d: a line starts %q, which the HTML export renders as an empty list",
+						c.Index, k, italicNumber.FindString(v)))
+				}
+			}
+		}
+	}
+	return problems
+}
+
+// svgProblems checks the SVGs of one output.
+func svgProblems(cell, output int, mime, v string) []string {
+	n := len(svgStart.FindAllStringIndex(v, -1))
+	if mime == "image/svg+xml" || n == 0 {
+		if mime == "image/svg+xml" {
+			return []string{fmt.Sprintf("cell %d, output %d: a bare image/svg+xml output: display plots with nb.Figure (axis labels)", cell, output)}
+		}
+		return nil
+	}
+	diagrams := strings.Count(v, `<div class="nb-diagram">`)
+	marks := figureMark.FindAllStringSubmatch(v, -1)
+	var problems []string
+	for _, m := range marks {
+		for axis, label := range map[string]string{"x": m[1], "y": m[2]} {
+			if strings.TrimSpace(label) == "" {
+				problems = append(problems, fmt.Sprintf("cell %d, output %d: a plot without a %s-axis label", cell, output, axis))
+			} else if !strings.Contains(v, ">"+html.EscapeString(html.UnescapeString(label))+"<") {
+				problems = append(problems, fmt.Sprintf("cell %d, output %d: the %s-axis label %q is not drawn in the plot", cell, output, axis, label))
+			}
+		}
+	}
+	if n > diagrams+len(marks) {
+		problems = append(problems, fmt.Sprintf("cell %d, output %d: %d SVG(s) neither a marked plot (nb.FigureHTML: axis labels) nor a diagram (nb.DiagramHTML)",
+			cell, output, n-diagrams-len(marks)))
+	}
+	return problems
+}
+
+func mimes(o nbrun.Output) string {
+	var m []string
+	for k := range o.Data {
+		m = append(m, k)
+	}
+	sort.Strings(m)
+	return strings.Join(m, ", ")
+}
+
+// TestOutputProblems proves outputProblems catches an empty display, a plot
+// without axis labels and an unmarked SVG, and passes a marked plot.
+func TestOutputProblems(t *testing.T) {
+	nb := &nbrun.Notebook{Cells: []nbrun.Cell{{Index: 0, Outputs: []nbrun.Output{
+		{Type: "display_data", Data: map[string]string{"text/html": ""}},
+		{Type: "display_data", Data: map[string]string{"text/html": `<div class="nb-figure" data-xlabel="轮次 epoch" data-ylabel=""><svg><text>轮次 epoch</text></svg></div>`}},
+		{Type: "display_data", Data: map[string]string{"text/html": `<svg width="720"><text>loss</text></svg>`}},
+		{Type: "display_data", Data: map[string]string{"text/html": `<div class="nb-figure" data-xlabel="a &amp; b" data-ylabel="loss"><svg><text>a &amp; b</text><text>loss</text></svg></div>`}},
+		{Type: "display_data", Data: map[string]string{"text/html": `<div class="nb-diagram"><svg></svg></div>`}},
+		{Type: "display_data", Data: map[string]string{"text/markdown": "**1. 中文**\n\n*1. English*"}},
+	}}}}
+	got := strings.Join(outputProblems(nb), "\n")
+	for _, want := range []string{"output 0: an empty display_data output", "output 1: a plot without a y-axis label", "output 2: 1 SVG(s) neither",
+		"output 5: a line starts \"*1. \""} {
+		if !strings.Contains(got, want) {
+			t.Errorf("outputProblems misses %q; got:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "output 3") || strings.Contains(got, "output 4") {
+		t.Errorf("a marked plot with both labels, or a diagram, is not a problem; got:\n%s", got)
+	}
+}
+
+var besideSummary = regexp.MustCompile(`逐行比较 line by line: (\d+) of (\d+) lines the same`)
+
+// besideGo checks a cell that shows one of tools/pytorch's scripts beside
+// the Go (nb.PythonRun.Beside): every line agrees. Where the notebook was
+// executed here and PyTorch is required (RNNGO_REQUIRE_PYTORCH=1, set by
+// scripts/test.sh where setup installed it), the script must have run, not
+// shown its recorded output; elsewhere the recorded output must agree too.
+func besideGo(t *testing.T, nb *nbrun.Notebook, tag string) {
+	t.Helper()
+	text := cellText(t, nb, tag)
+	m := besideSummary.FindStringSubmatch(text)
+	if m == nil {
+		t.Errorf("%s: no line-by-line summary:\n%s", tag, text)
+		return
+	}
+	if m[1] != m[2] {
+		t.Errorf("%s: the Python and the Go disagree (%s of %s lines the same):\n%s", tag, m[1], m[2], text)
+	}
+	// What printed it, the table, the summary: in that order (displays
+	// synchronised with the lines printed around them).
+	at := func(substr string) int {
+		for k, o := range cell(t, nb, tag).Outputs {
+			for _, v := range o.Data {
+				if strings.Contains(v, substr) {
+					return k
+				}
+			}
+		}
+		return -1
+	}
+	if label, table, summary := at("▶"), at("<table"), at("逐行比较"); !(0 <= label && label < table && table < summary) {
+		t.Errorf("%s: outputs out of order: label at %d, table at %d, summary at %d", tag, label, table, summary)
+	}
+	live := strings.Contains(text, "▶ 刚刚运行 ran now:")
+	switch {
+	case live:
+	case nb.Elapsed > 0 && os.Getenv("RNNGO_REQUIRE_PYTORCH") == "1":
+		t.Errorf("%s: PyTorch is required (RNNGO_REQUIRE_PYTORCH=1) but the cell showed the recorded output:\n%s", tag, text)
+	default:
+		t.Logf("%s: the cell showed the recorded output (no PyTorch where it ran)", tag)
+	}
+}
+
+// recordedOutput returns the output recorded in a testdata file that
+// nb.RunPython shows where PyTorch is missing: the text after the "# "
+// header lines and the blank line.
+func recordedOutput(t *testing.T, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(data)
+	for strings.HasPrefix(text, "# ") {
+		_, text, _ = strings.Cut(text, "\n")
+	}
+	return strings.TrimPrefix(text, "\n")
+}
+
+// rerunRecording runs a tools/pytorch script where PyTorch is installed
+// (pyref.Require) and checks it prints what testdata/recorded holds, with
+// ignore deleted from both: the recording the notebooks show without
+// PyTorch is what the script really prints.
+func rerunRecording(t *testing.T, recorded string, ignore *regexp.Regexp, script string, args ...string) {
+	py := pyref.Require(t, recorded)
+	out, err := exec.Command(py, append([]string{script}, args...)...).Output()
+	if err != nil {
+		t.Fatalf("%s %v: %v", script, args, err)
+	}
+	got, want := string(out), recordedOutput(t, filepath.Join("testdata", recorded))
+	if ignore != nil {
+		got, want = ignore.ReplaceAllString(got, ""), ignore.ReplaceAllString(want, "")
+	}
+	if got != want {
+		t.Errorf("%s %v now prints:\n%s\ntestdata/%s has:\n%s", script, args, got, recorded, want)
 	}
 }

@@ -6,6 +6,8 @@
 #
 #   scripts/export.sh [--markdown] [--out DIR] [--executed DIR] [--update] [notebook.ipynb ...]
 #
+# Notebooks named on the command line are the only ones exported (default:
+# every notebooks/NN-*.ipynb), e.g. scripts/export.sh --update notebooks/0[1-4]-*.ipynb.
 # --executed DIR converts notebooks already executed into DIR (by the notebook
 # tests, RNNGO_EXECUTED_DIR) instead of executing them again.
 # --update also writes the executed notebooks, outputs included, back into
@@ -27,7 +29,7 @@ while [ $# -gt 0 ]; do
     --out=*) out="${1#--out=}"; shift ;;
     --executed) executed="$2"; shift 2 ;;
     --executed=*) executed="${1#--executed=}"; shift ;;
-    -h|--help) sed -n '2,13p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "${BASH_SOURCE[0]}"; exit 0 ;;
     -*) die "export.sh: unknown option $1 (known: --markdown, --out DIR, --executed DIR, --update)" ;;
     *) [ -f "$1" ] || die "export.sh: no such notebook: $1"; notebooks+=("$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"); shift ;;
   esac

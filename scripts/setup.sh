@@ -12,11 +12,14 @@
 #    optionally, gopls into .tools/bin.
 # 3. The GoNB kernel registered in .tools/jupyter/kernels/gonb, which the
 #    scripts put on JUPYTER_PATH; the user's own Jupyter directories are not touched.
+# 4. Go's build cache warmed for the packages the notebooks import, so that a
+#    notebook's first cell does not compile GoMLX (about a minute, once).
 # --pytorch also provides PyTorch and NumPy (for the reference fixtures and the
 # side-by-side benchmarks): the Debian packages as root (with OpenBLAS, so that
 # PyTorch does not multiply with the slow reference BLAS), or the virtualenv.
-# --browser also provides what the browser test needs: Debian's chromium (as
-# root) and playwright-core from npm in e2e/node_modules (never a browser download).
+# --browser also provides what the browser test needs: Debian's chromium and
+# fonts-noto-cjk (as root; the notebooks' Chinese in its screenshots) and
+# playwright-core from npm in e2e/node_modules (never a browser download).
 set -euo pipefail
 # shellcheck source=scripts/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -29,7 +32,7 @@ for arg in "$@"; do
     --pytorch) want_pytorch=1 ;;
     --browser) want_browser=1 ;;
     --no-gopls) want_gopls=0 ;;
-    -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) die "setup.sh: unknown option $arg (known: --pytorch, --browser, --no-gopls)" ;;
   esac
 done
@@ -139,6 +142,14 @@ if [ "$want_browser" = 1 ]; then
     apt_install chromium
   fi
   [ -x "$chromium_bin" ] || say "Chromium is not installed at $chromium_bin: the browser test will be skipped."
+  # The notebooks are half Chinese: without a CJK font the browser draws boxes.
+  if ! fc-list :lang=zh family 2>/dev/null | grep -q .; then
+    if is_debian_root; then
+      apt_install fonts-noto-cjk
+    else
+      say "no font covers Chinese (fc-list :lang=zh): install one (Debian: fonts-noto-cjk) for the browser test's screenshots."
+    fi
+  fi
   if command -v npm >/dev/null 2>&1; then
     e2e="$RNNGO_ROOT/e2e"
     if [ ! -d "$e2e/node_modules/playwright-core" ] || [ "$e2e/package-lock.json" -nt "$e2e/node_modules/.package-lock.json" ]; then
@@ -187,3 +198,20 @@ cat > "$kernel_dir/kernel.json" <<JSON
 }
 JSON
 say "GoNB kernel registered in $kernel_dir"
+
+# ---------------------------------------------------------------- Go build cache
+# A notebook's first cell compiles everything the notebook imports, GoMLX
+# among it: about a minute on 2 cores from an empty build cache. Building the
+# same packages here (this module's pkg/... and every package a notebook
+# imports) fills Go's build cache, which GoNB's builds then reuse: the same
+# toolchain, flags and source directories (GoNB's replace points at this
+# checkout). With the cache already warm this takes a second or two.
+mapfile -t nb_imports < <(cd "$RNNGO_ROOT" &&
+  grep -ohE '\\"(github\.com|gonum\.org|golang\.org)/[^\\"]+\\"' notebooks/*.ipynb 2>/dev/null | tr -d '\\"' | sort -u)
+say "warming Go's build cache for the notebooks' packages (pkg/..., GoMLX, ${#nb_imports[@]} imports): about a minute the first time, then seconds"
+warm_start=$SECONDS
+if (cd "$RNNGO_ROOT" && go build ./pkg/... github.com/janpfeifer/gonb/gonbui "${nb_imports[@]}"); then
+  say "Go build cache ready ($((SECONDS - warm_start)) s): a notebook's first cell compiles only the cell"
+else
+  say "warming the build cache failed (see above): a notebook's first cell will compile GoMLX instead"
+fi

@@ -1,8 +1,12 @@
 // Package nb holds what the notebooks share besides the models: printing
 // numbers the way Python, NumPy and PyTorch print them (so a Go cell's output
-// can be compared with the original's line by line), comparison lines,
-// tables and plots that render in GoNB and in exported HTML, and error
-// handling that shows a clear message instead of a Go stack dump.
+// can be compared with the original's line by line), running the original
+// Python beside the Go (RunPython, DiffLines), comparison lines, tables,
+// plots (Figure) and diagrams that render in GoNB and in exported HTML,
+// prose whose numbers a cell fills in (Prose), values kept for later cells
+// (SaveJSON, LoadJSON), and error handling that shows a clear message
+// instead of a Go stack dump. Every display waits until what the cell
+// printed before it has reached the notebook, so outputs keep their order.
 package nb
 
 import (
@@ -161,20 +165,34 @@ func TableText(headers []string, rows [][]string) string {
 	return sb.String()
 }
 
-// HTML displays raw HTML in a notebook and waits until GoNB has received it
-// (see Flush); outside a notebook it prints nothing.
+// HTML displays raw HTML in a notebook, in order with what the cell printed
+// before and after it (see Flush); outside a notebook it prints nothing.
 func HTML(s string) {
 	if gonbui.IsNotebook {
+		waitStdout()
 		gonbui.DisplayHTML(s)
 		Flush()
 	}
 }
 
-// Flush waits until GoNB has received everything displayed so far. A cell's
+// Markdown displays Markdown in a notebook (rendered, in order with what the
+// cell prints, like HTML); outside a notebook it prints the text.
+func Markdown(s string) {
+	if gonbui.IsNotebook {
+		waitStdout()
+		gonbui.DisplayMarkdown(s)
+		Flush()
+		return
+	}
+	fmt.Println(s)
+}
+
+// Flush waits until GoNB has published everything displayed so far. A cell's
 // program may otherwise exit before a display written just before the end
 // reaches the notebook (seen here: a table at the end of a cell went
-// missing). The display functions of this package flush by themselves; call
-// Flush at the end of a cell that displays through GoMLX or gonbui directly.
+// missing), and lines printed after a display could overtake it. The
+// display functions of this package flush by themselves; call Flush after
+// displaying through gonbui directly.
 func Flush() {
 	if gonbui.IsNotebook {
 		gonbui.Sync()

@@ -1,6 +1,7 @@
 package nb
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -66,5 +67,25 @@ func TestSub(t *testing.T) {
 		if _, _, err := Sub(tc.t, tc.index...); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("Sub(%v, %v): error %v, want one containing %q", tc.t.Shape(), tc.index, err, tc.want)
 		}
+	}
+}
+
+func TestDiagrams(t *testing.T) {
+	srn := SRNDiagramSVG("SRN")
+	for _, w := range []string{"w1", "w2", "w3", "w4", "w5", "w6", "w7", "w8", "U1", "U2", "U3", "U4", "in_h1 = w1·x1 + w3·x2 + U2·s1 + U4·s2"} {
+		if !strings.Contains(srn, ">"+w) {
+			t.Errorf("the SRN diagram lacks %q", w)
+		}
+	}
+	one := DiagramSVG(OneToN, "1 → N", []string{"image"}, []string{"a", "dog", "runs"})
+	if strings.Count(one, "<rect") != 3 || !strings.Contains(one, ">image<") || !strings.Contains(one, ">runs<") {
+		t.Errorf("1 → N diagram: %s", one)
+	}
+	long := DiagramSVG(OneToN, "一对多 1 → N (看图说话 captioning an image)", []string{"x"}, []string{"a"})
+	if !strings.Contains(long, `width="`+fmt.Sprint(textWidth("一对多 1 → N (看图说话 captioning an image)", 13)+20)+`"`) {
+		t.Errorf("a diagram narrower than its title: %.200s", long)
+	}
+	if m := DiagramSVG(NToM, "N → M", []string{"m", "E"}, []string{"w", "E"}); strings.Contains(m, "fed back") {
+		t.Errorf("the N → M decoder is drawn with teacher forcing, not feedback: %s", m)
 	}
 }
