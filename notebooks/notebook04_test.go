@@ -1,12 +1,14 @@
 package notebooks
 
 import (
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/nndl-hw9/rnngo/internal/nbrun"
+	"github.com/nndl-hw9/rnngo/pkg/theory"
 )
 
 func init() { checks["04-written-answers"] = check04 }
@@ -141,11 +143,27 @@ func check04(t *testing.T, nb *nbrun.Notebook) {
 			t.Errorf("%s should display its text as Markdown", tag)
 		}
 	}
-	// The theory notebook's results: a placeholder, in both languages, until notebook 05 writes them.
-	theory := cell(t, nb, "theory-citations")
-	for _, want := range []string{"05-theory-results.json", "谱半径", "spectral radius", "SRN、LSTM、GRU", "clipping"} {
-		if !strings.Contains(theory.Source, want) {
-			t.Errorf("the theory-citations cell does not mention %q", want)
+	// Section 6 quotes the theory notebook's saved results, in both languages,
+	// with the numbers of data/05-theory-results.json (none typed).
+	results, err := theory.LoadResults(theory.ResultsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cites := cellText(t, nb, "theory-citations")
+	m := results.Memory
+	last := m.Result.Ks[len(m.Result.Ks)-1]
+	for _, kind := range []theory.Kind{theory.SRN, theory.LSTM, theory.GRU} {
+		acc, ok := m.Result.At(kind, last)
+		if !ok {
+			t.Fatalf("no %v accuracy at K = %d in %s", kind, last, theory.ResultsFile)
+		}
+		if want := fmt.Sprintf("%.3f", acc); !strings.Contains(cites, want) {
+			t.Errorf("the theory citations lack the %v accuracy at K = %d, %s:\n%s", kind, last, want, cites)
+		}
+	}
+	for _, want := range []string{"【中文】", "【English】", "BPTT", fmt.Sprintf("%.3g", results.Clipping.PeakGradNorm)} {
+		if !strings.Contains(cites, want) {
+			t.Errorf("the theory citations lack %q:\n%s", want, cites)
 		}
 	}
 }
