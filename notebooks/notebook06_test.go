@@ -1,0 +1,100 @@
+package notebooks
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/nndl-hw9/rnngo/internal/nbrun"
+)
+
+func init() { checks["06-attention"] = check06 }
+
+var (
+	attLongestLine   = regexp.MustCompile(`longest inputs \((\d+)–(\d+) characters, (\d+) dates\): exact match plain (\d\.\d+), attention (\d\.\d+)`)
+	attAlignmentLine = regexp.MustCompile(`over (\d+) test translations: monotone within a field (\d\.\d+), on the field (\d\.\d+)`)
+	attBeamLine      = regexp.MustCompile(`(?m)^(plain|attention) +model, (\d+) test dates: exact match greedy (\d\.\d+), beam search \(k=3, α=0\.75\) (\d\.\d+)$`)
+	attToyLine       = regexp.MustCompile(`(?m)^k = (\d): (.+?) +P = (\d\.\d+)`)
+	attTrainedLine   = regexp.MustCompile(`(?m)^(普通 plain|注意力 attention) .*: (\d+) steps in (\d+\.\d) s, last epoch's loss (\d\.\d+)$`)
+)
+
+// attNumber parses a number the regexps of check06 matched.
+func attNumber(t *testing.T, s string) float64 {
+	t.Helper()
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func check06(t *testing.T, nb *nbrun.Notebook) {
+	// Every comparison with PyTorch agrees at 1e-5.
+	for _, tag := range []string{"parity", "masks"} {
+		text := cellText(t, nb, tag)
+		if n := strings.Count(text, "| approximate: true "); n < 4 || strings.Contains(text, "approximate: false") {
+			t.Errorf("%s: the comparisons with PyTorch do not all agree:\n%s", tag, text)
+		}
+	}
+	if text := cellText(t, nb, "parity"); !strings.Contains(text, "attention: attention weights") || !strings.Contains(text, "gradients of all 15 parameters") {
+		t.Errorf("parity: attention weights or the attention model's 15 gradients not compared:\n%s", text)
+	}
+	// The data: the split and the rejected inputs.
+	data := cellText(t, nb, "data")
+	for _, want := range []string{"none of them a training date", "Wednesday, the 3rd of March, 2021", `rejected: source: seq2seq: character 'z'`,
+		"more than the 38 the model takes"} {
+		if !strings.Contains(data, want) {
+			t.Errorf("the data cell lacks %q:\n%s", want, data)
+		}
+	}
+	// Both models trained, each once, with a loss plot.
+	training := cellText(t, nb, "training")
+	if got := attTrainedLine.FindAllStringSubmatch(training, -1); len(got) != 2 {
+		t.Errorf("training: want one line per model, got %d:\n%s", len(got), training)
+	}
+	if !cell(t, nb, "training").Has("text/html") || !strings.Contains(training, "<svg") {
+		t.Errorf("training: no loss plot")
+	}
+	// The claim: attention is well above the plain model on the longest inputs.
+	lengths := cellText(t, nb, "lengths")
+	m := attLongestLine.FindStringSubmatch(lengths)
+	if m == nil {
+		t.Fatalf("lengths: no line for the longest inputs:\n%s", lengths)
+	}
+	plain, attention, n := attNumber(t, m[4]), attNumber(t, m[5]), attNumber(t, m[3])
+	if n < 20 || attention < 0.8 || attention-plain < 0.4 {
+		t.Errorf("longest inputs (%s dates): attention %.3f, plain %.3f; want attention ≥ 0.8 and at least 0.4 above plain", m[3], attention, plain)
+	}
+	if !strings.Contains(lengths, "<svg") || !strings.Contains(lengths, "BLEU: attention") {
+		t.Errorf("lengths: no table or plot of exact match and BLEU by length")
+	}
+	// The heatmaps: three of them, and attention reads the fields mostly left to right.
+	heat := cell(t, nb, "heatmaps")
+	if got := strings.Count(heat.Text(), "<svg"); got != 3 {
+		t.Errorf("heatmaps: %d heatmaps, want 3", got)
+	}
+	a := attAlignmentLine.FindStringSubmatch(heat.Text())
+	if a == nil {
+		t.Fatalf("heatmaps: no alignment line:\n%s", heat.Text())
+	}
+	if mono, on := attNumber(t, a[2]), attNumber(t, a[3]); mono < 0.8 || on < 0.6 {
+		t.Errorf("attention over the fields: monotone %.3f, on the field %.3f; want ≥ 0.8 and ≥ 0.6", mono, on)
+	}
+	// Greedy vs beam search: d2l's toy example, then both models on the dates.
+	toy := attToyLine.FindAllStringSubmatch(cellText(t, nb, "beam-toy"), -1)
+	if len(toy) != 3 || toy[0][2] != "A B C <eos>" || toy[0][3] != "0.048" || toy[1][2] != "A C B <eos>" || toy[1][3] != "0.054" {
+		t.Errorf("d2l's beam-search example: %v", toy)
+	}
+	beam := attBeamLine.FindAllStringSubmatch(cellText(t, nb, "beam"), -1)
+	if len(beam) != 2 {
+		t.Errorf("beam: want a greedy-vs-beam line per model, got %v", beam)
+	}
+	// Masked vs unmasked: both learn mathor's pairs.
+	masking := cellText(t, nb, "masking")
+	for _, want := range []string{"man -&gt; women", "black -&gt; white", "up -&gt; down", "masked 掩码", "unmasked 不掩码"} {
+		if strings.Count(masking, want) < 1 {
+			t.Errorf("masking: output lacks %q:\n%s", want, masking)
+		}
+	}
+}
