@@ -191,6 +191,18 @@ func validateSizes(who string, inputSize, hiddenSize int, nonlinearity string, d
 	return nil
 }
 
+// validateStack checks the configuration shared by the multi-layer
+// recurrent layers (RNN, LSTM, GRU).
+func validateStack(who string, numLayers int, dropout float64) error {
+	if numLayers <= 0 {
+		return fmt.Errorf("%s: num_layers must be positive, got %d", who, numLayers)
+	}
+	if !(dropout >= 0 && dropout < 1) {
+		return fmt.Errorf("%s: dropout should be a number in range [0, 1) representing the probability of an element being zeroed, got %g", who, dropout)
+	}
+	return nil
+}
+
 // panicf panics with an error, which GoMLX's graph execution returns to the
 // caller as its error.
 func panicf(format string, args ...any) {

@@ -435,18 +435,6 @@ func gruBackward(in []*graph.Node, st *gruSteps, vHs *graph.Node, reverse bool) 
 
 // ------------------------------------------------------------- validation
 
-// validateStack checks the configuration shared by the multi-layer
-// recurrent layers, with the same messages as RNN's.
-func validateStack(who string, numLayers int, dropout float64) error {
-	if numLayers <= 0 {
-		return fmt.Errorf("%s: num_layers must be positive, got %d", who, numLayers)
-	}
-	if !(dropout >= 0 && dropout < 1) {
-		return fmt.Errorf("%s: dropout should be a number in range [0, 1) representing the probability of an element being zeroed, got %g", who, dropout)
-	}
-	return nil
-}
-
 // checkInput checks a sequence input x, [L, N, I], [N, L, I] with batch
 // first, or unbatched [L, I], and returns it time-major [L, N, I] and
 // whether it was unbatched.

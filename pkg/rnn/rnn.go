@@ -3,7 +3,6 @@ package rnn
 import (
 	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	"github.com/gomlx/gomlx/pkg/core/graph"
@@ -160,11 +159,8 @@ func (r *RNN) Done() (*RNN, error) {
 	if err := validateSizes("rnn.New", r.inputSize, r.hiddenSize, r.nonlinearity, r.dtype); err != nil {
 		return nil, err
 	}
-	if r.numLayers <= 0 {
-		return nil, fmt.Errorf("rnn.New: num_layers must be positive, got %d", r.numLayers)
-	}
-	if !(r.dropout >= 0 && r.dropout < 1) {
-		return nil, fmt.Errorf("rnn.New: dropout should be a number in range [0, 1) representing the probability of an element being zeroed, got %g", r.dropout)
+	if err := validateStack("rnn.New", r.numLayers, r.dropout); err != nil {
+		return nil, err
 	}
 	var specs []paramSpec
 	h := r.hiddenSize
@@ -214,21 +210,7 @@ func (r *RNN) Forward(x, h0 *graph.Node) (output, hN *graph.Node) {
 	if !r.done {
 		panicf("rnn.RNN.Forward called before Done")
 	}
-	switch {
-	case x.Rank() != 2 && x.Rank() != 3:
-		panicf("rnn.RNN: input must be 2-D [seq_len, input_size] (unbatched) or 3-D %s, got %d-D %v",
-			r.layout(), x.Rank(), x.Shape().Dimensions)
-	case x.Shape().Dim(-1) != r.inputSize:
-		panicf("rnn.RNN: input size: expected %d, got %d (input shape %v)", r.inputSize, x.Shape().Dim(-1), x.Shape().Dimensions)
-	case x.DType() != r.dtype:
-		panicf("rnn.RNN: input dtype: expected %s, got %s", r.dtype, x.DType())
-	}
-	unbatched := x.Rank() == 2
-	if unbatched {
-		x = graph.ExpandAxes(x, 1) // [L, 1, I]
-	} else if r.batchFirst {
-		x = graph.Transpose(x, 0, 1) // [L, N, I]
-	}
+	x, unbatched := checkInput("rnn.RNN", x, r.inputSize, r.dtype, r.batchFirst)
 	return r.forward(x, nil, h0, unbatched)
 }
 
@@ -279,21 +261,11 @@ func (r *RNN) forward(x, idx, h0 *graph.Node, unbatched bool) (output, hN *graph
 	if seqLen == 0 || batch == 0 {
 		panicf("rnn.RNN: empty input %v: the sequence length and the batch must be positive", in.Shape().Dimensions)
 	}
-	if h0 != nil {
-		want := []int{numStates, batch, hidden}
-		if unbatched {
-			want = []int{numStates, hidden}
-		}
-		if !slices.Equal(h0.Shape().Dimensions, want) {
-			panicf("rnn.RNN: h0: expected shape %v, got %v", want, h0.Shape().Dimensions)
-		}
-		if h0.DType() != r.dtype {
-			panicf("rnn.RNN: hidden state dtype: expected %s, got %s", r.dtype, h0.DType())
-		}
-		if unbatched {
-			h0 = graph.ExpandAxes(h0, 1)
-		}
+	want := []int{numStates, batch, hidden}
+	if unbatched {
+		want = []int{numStates, hidden}
 	}
+	h0 = checkState("rnn.RNN", "h0", h0, want, r.dtype, unbatched, 1)
 
 	layerInput, layerIdx := x, idx
 	finals := make([]*graph.Node, 0, numStates)
@@ -332,13 +304,6 @@ func (r *RNN) forward(x, idx, h0 *graph.Node, unbatched bool) (output, hN *graph
 		output = graph.Transpose(output, 0, 1)
 	}
 	return output, hN
-}
-
-func (r *RNN) layout() string {
-	if r.batchFirst {
-		return "[batch, seq_len, input_size] (batch_first)"
-	}
-	return "[seq_len, batch, input_size]"
 }
 
 // weights of layer-direction idx (layer*D + dir).
