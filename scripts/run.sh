@@ -3,7 +3,11 @@
 # GoNB kernel: JupyterLab where installed, else the classic Notebook. Bound to
 # localhost, token authentication on; prints the URL to open.
 #
-#   scripts/run.sh [--port N] [--no-browser] [--backend CONFIG]
+#   scripts/run.sh [--port N] [--no-browser] [--backend CONFIG] [--ui lab|classic]
+#
+# --ui picks the web UI: "lab" (JupyterLab 4, the default where it is
+# installed) or "classic" (the classic Notebook 6, e.g. Debian's
+# jupyter-notebook package, for a machine without pip). RNNGO_UI does the same.
 #
 # --backend picks GoMLX's backend for every notebook (it sets GOMLX_BACKEND,
 # which pkg/backend reads): "go" (the default, pure Go) or an XLA
@@ -21,6 +25,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 port="${JUPYTER_PORT:-8888}"
 browser=1
+ui="${RNNGO_UI:-auto}"
 while [ $# -gt 0 ]; do
   case "$1" in
     --port) port="$2"; shift 2 ;;
@@ -29,11 +34,14 @@ while [ $# -gt 0 ]; do
     --backend) [ $# -ge 2 ] || die "run.sh: --backend wants a configuration, e.g. go or xla:cuda"
       export GOMLX_BACKEND="$2"; shift 2 ;;
     --backend=*) export GOMLX_BACKEND="${1#--backend=}"; shift ;;
-    -h|--help) sed -n '2,17p' "${BASH_SOURCE[0]}"; exit 0 ;;
-    *) die "run.sh: unknown option $1 (known: --port N, --no-browser, --backend CONFIG)" ;;
+    --ui) [ $# -ge 2 ] || die "run.sh: --ui wants lab or classic"; ui="$2"; shift 2 ;;
+    --ui=*) ui="${1#--ui=}"; shift ;;
+    -h|--help) sed -n '2,21p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    *) die "run.sh: unknown option $1 (known: --port N, --no-browser, --backend CONFIG, --ui lab|classic)" ;;
   esac
 done
 [[ "$port" =~ ^[0-9]+$ ]] || die "run.sh: --port wants a number, got '$port'"
+case "$ui" in auto|lab|classic) ;; *) die "run.sh: --ui wants lab or classic, got '$ui'" ;; esac
 
 "$RNNGO_ROOT/scripts/setup.sh"
 
@@ -53,16 +61,40 @@ export JUPYTER_TOKEN
 
 args=("--ip=${RNNGO_IP:-127.0.0.1}" "--port=$port" --port-retries=0)
 [ "$(id -u)" = 0 ] && args+=(--allow-root)
-if jupyter lab --version >/dev/null 2>&1; then
+# classic_notebook prints a "jupyter-notebook" command of the classic
+# Notebook 6 (the one on PATH, else Debian's), or fails.
+classic_notebook() {
+  local cmd
+  for cmd in "$(command -v jupyter-notebook 2>/dev/null)" /usr/bin/jupyter-notebook; do
+    [ -n "$cmd" ] && [ -x "$cmd" ] || continue
+    case "$("$cmd" --version 2>/dev/null)" in 6.*) echo "$cmd"; return 0 ;; esac
+  done
+  return 1
+}
+if [ "$ui" != classic ] && jupyter lab --version >/dev/null 2>&1; then
   app=lab
-  args+=("--ServerApp.root_dir=$RNNGO_ROOT/notebooks" "--ServerApp.token=$JUPYTER_TOKEN")
-  [ "$browser" = 1 ] || args+=(--no-browser)
+  version="$(jupyter lab --version 2>/dev/null)"
+  jupyter=(jupyter lab)
+  args+=("--ServerApp.root_dir=$RNNGO_ROOT/notebooks" "--IdentityProvider.token=$JUPYTER_TOKEN")
+elif [ "$ui" = lab ]; then
+  die "run.sh --ui lab: JupyterLab is not installed (scripts/setup.sh installs it where pip reaches PyPI)"
+elif [ "$ui" = classic ]; then
+  cmd="$(classic_notebook)" || die "run.sh --ui classic: the classic Notebook 6 is not installed (Debian: apt-get install jupyter-notebook)"
+  app=notebook
+  version="$("$cmd" --version 2>/dev/null)"
+  jupyter=("$cmd")
+  args+=("--notebook-dir=$RNNGO_ROOT/notebooks" "--NotebookApp.token=$JUPYTER_TOKEN")
 else
   app=notebook
-  args+=("--notebook-dir=$RNNGO_ROOT/notebooks" "--NotebookApp.token=$JUPYTER_TOKEN")
-  [ "$browser" = 1 ] || args+=(--no-browser)
+  version="$(jupyter notebook --version 2>/dev/null)"
+  jupyter=(jupyter notebook)
+  case "$version" in
+    6.*) args+=("--notebook-dir=$RNNGO_ROOT/notebooks" "--NotebookApp.token=$JUPYTER_TOKEN") ;;
+    *) args+=("--ServerApp.root_dir=$RNNGO_ROOT/notebooks" "--IdentityProvider.token=$JUPYTER_TOKEN") ;;
+  esac
 fi
+[ "$browser" = 1 ] || args+=(--no-browser)
 
-say "starting Jupyter ($app) on notebooks/ with the GoNB kernel"
+say "starting Jupyter ($app $version) on notebooks/ with the GoNB kernel"
 say "open: http://127.0.0.1:$port/?token=$JUPYTER_TOKEN"
-exec jupyter "$app" "${args[@]}"
+exec "${jupyter[@]}" "${args[@]}"

@@ -18,7 +18,8 @@
 # side-by-side benchmarks): the Debian packages as root (with OpenBLAS, so that
 # PyTorch does not multiply with the slow reference BLAS), or the virtualenv.
 # --browser also provides what the browser test needs: Debian's chromium and
-# fonts-noto-cjk (as root; the notebooks' Chinese in its screenshots) and
+# fonts-noto-cjk (as root; the notebooks' Chinese in its screenshots), Debian's
+# classic Notebook 6 (as root; the browser test's classic flavour) and
 # playwright-core from npm in e2e/node_modules (never a browser download).
 set -euo pipefail
 # shellcheck source=scripts/env.sh
@@ -86,10 +87,13 @@ apt_install() {
 venv_install() {
   say "creating a virtualenv in $RNNGO_VENV from requirements-dev.txt"
   [ -x "$RNNGO_VENV/bin/python" ] || python3 -m venv "$RNNGO_VENV"
-  "$RNNGO_VENV/bin/python" -m pip install -q --upgrade pip >&2
-  # Jupyter only: the NumPy/PyTorch lines are for --pytorch.
+  local constraints="$RNNGO_ROOT/constraints-dev.txt"
+  "$RNNGO_VENV/bin/python" -m pip install -q --upgrade pip -c "$constraints" >&2
+  # Jupyter only: the NumPy/PyTorch lines are for --pytorch; constraints-dev.txt
+  # holds the exact versions this project was tested with.
   grep -v -E '^(torch|numpy)' "$RNNGO_ROOT/requirements-dev.txt" > "$RNNGO_TOOLS/requirements-jupyter.txt"
-  "$RNNGO_VENV/bin/python" -m pip install -q -r "$RNNGO_TOOLS/requirements-jupyter.txt" >&2
+  "$RNNGO_VENV/bin/python" -m pip install -q -r "$RNNGO_TOOLS/requirements-jupyter.txt" -c "$constraints" >&2
+  say "installed: $("$RNNGO_VENV/bin/jupyter" lab --version 2>/dev/null | sed 's/^/JupyterLab /'), $("$RNNGO_VENV/bin/python" -m pip list 2>/dev/null | awk '$1=="notebook"||$1=="nbconvert"{printf "%s%s %s", sep, $1, $2; sep=", "}')"
   PATH="$RNNGO_VENV/bin:$PATH"
 }
 
@@ -114,7 +118,7 @@ if [ "$want_pytorch" = 1 ]; then
   elif is_debian_root; then
     apt_install python3-torch python3-numpy libopenblas0-pthread python3-threadpoolctl
   elif [ -x "$RNNGO_VENV/bin/python" ] && pip_index_reachable; then
-    "$RNNGO_VENV/bin/python" -m pip install -q -r "$RNNGO_ROOT/requirements-dev.txt" >&2
+    "$RNNGO_VENV/bin/python" -m pip install -q -r "$RNNGO_ROOT/requirements-dev.txt" -c "$RNNGO_ROOT/constraints-dev.txt" >&2
   else
     say "PyTorch is not installed (optional: it regenerates the reference fixtures and runs the side-by-side benchmarks)."
   fi
@@ -142,6 +146,12 @@ if [ "$want_browser" = 1 ]; then
     apt_install chromium
   fi
   [ -x "$chromium_bin" ] || say "Chromium is not installed at $chromium_bin: the browser test will be skipped."
+  # The classic Notebook 6, as a Debian user without pip has it: the browser
+  # test runs notebook 01 through its UI too (scripts/run.sh --ui classic).
+  # Debian's package lives under /usr/bin/python3 and does not touch .tools/venv.
+  if [ ! -x /usr/bin/jupyter-notebook ] && is_debian_root; then
+    apt_install jupyter-notebook python3-ipykernel
+  fi
   # The notebooks are half Chinese: without a CJK font the browser draws boxes.
   if ! fc-list :lang=zh family 2>/dev/null | grep -q .; then
     if is_debian_root; then

@@ -2,6 +2,7 @@
 # README command 2: set up if needed, then run every test.
 #
 #   scripts/test.sh
+#   scripts/test.sh --pip-pytorch
 #
 # 1. gofmt check, 2. go vet ./... (and go build/vet -tags xla ./...), 3. go test ./... — which includes executing
 # every notebook headless from a clean GoNB kernel and checking its key
@@ -11,10 +12,40 @@
 # Jupyter's UI in Chromium, one cell rerun, the exported HTML checked offline.
 # Jupyter runs with its own config/data/runtime directories under .tools/, so a
 # user's Jupyter set-up is neither read nor changed.
+#
+# --pip-pytorch runs one opt-in check instead: what a pip user's PyTorch and
+# NumPy (PyPI's newest within requirements-dev.txt, pinned by
+# constraints-dev.txt; about 5 GB with PyPI's CUDA build) make of the
+# reference files. It installs them into .tools/venv-pytorch and runs every
+# test that regenerates a committed reference (layer fixtures, initial
+# weights, the homework's and the lecture's printed output) with that Python,
+# within the tolerances those tests state.
 set -euo pipefail
 # shellcheck source=scripts/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$RNNGO_ROOT"
+
+case "${1:-}" in
+  "") ;;
+  --pip-pytorch)
+    venv="$RNNGO_TOOLS/venv-pytorch"
+    [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+    if ! "$venv/bin/python" -c 'import torch, numpy' >/dev/null 2>&1; then
+      say "installing PyTorch and NumPy from PyPI into $venv (about 5 GB)"
+      grep -E '^(torch|numpy)' requirements-dev.txt > "$RNNGO_TOOLS/requirements-pytorch.txt"
+      "$venv/bin/python" -m pip install -q -r "$RNNGO_TOOLS/requirements-pytorch.txt" -c constraints-dev.txt >&2
+    fi
+    say "pip PyTorch check with $("$venv/bin/python" -c 'import sys, torch, numpy; print("Python", sys.version.split()[0], "PyTorch", torch.__version__, "NumPy", numpy.__version__)')"
+    mkdir -p build && log="$RNNGO_ROOT/build/pip-pytorch-check.log"
+    status=0
+    RNNGO_PYTHON="$venv/bin/python" RNNGO_REQUIRE_PYTORCH=1 \
+      go test -count=1 -v -run 'IsReal|AreReal|IsRealPyTorch' ./pkg/... ./notebooks/ > "$log" 2>&1 || status=$?
+    grep -E '^(--- |ok |FAIL|panic)|\(torch ' "$log" || true
+    [ "$status" = 0 ] || die "pip PyTorch check failed (full output: $log)"
+    say "pip PyTorch check passed"
+    exit 0 ;;
+  *) die "test.sh: unknown option $1 (known: --pip-pytorch)" ;;
+esac
 
 "$RNNGO_ROOT/scripts/setup.sh" --pytorch --browser
 isolate_jupyter
