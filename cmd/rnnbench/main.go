@@ -4,8 +4,12 @@
 // same machine, and prints a table of medians.
 //
 //	go run ./cmd/rnnbench [-reps 3] [-workloads hello,charrnn,gated,mathor,gonb] [-out DIR] [-allow-reference-blas]
+//	rnnbench -root BUNDLE -python PY -torch-device cuda -workloads charrnn,gated,mathor   # on a GPU
 //
-// scripts/bench.sh sets up and runs it. Every repetition runs each workload
+// scripts/bench.sh sets up and runs it; scripts/gpu-check.sh runs it on a GPU
+// machine from a bundle (-root: the folder holding tools/pytorch, instead of
+// the repository), with PyTorch on CUDA (-torch-device cuda) where the
+// Python it is given has a CUDA build of torch. Every repetition runs each workload
 // once per implementation, alternating PyTorch, Go and Go with GoMLX's plain
 // autodiff (instead of pkg/rnn's hand-derived gradients), each in a fresh
 // process, so that machine drift hits all of them. It first asks PyTorch
@@ -44,7 +48,9 @@ var (
 	flagWorkloads = flag.String("workloads", "hello,charrnn,gated,mathor,gonb", "comma-separated workloads to run (gated: the char-RNN step with LSTM and GRU)")
 	flagOut       = flag.String("out", "", "directory for results.md and results.json (default: build/bench in the repository; a relative path is relative to the current directory)")
 	flagRefBLAS   = flag.Bool("allow-reference-blas", false, "print Go/PyTorch ratios even when PyTorch multiplies with the reference BLAS (an unfair anchor)")
-	flagPython    = flag.String("python", "", "Python with torch and numpy (default: found automatically)")
+	flagPython    = flag.String("python", "", `Python with torch and numpy (default: found automatically; "none": measure the Go side only)`)
+	flagRoot      = flag.String("root", "", "folder holding tools/pytorch, where the PyTorch scripts run (default: the repository around the current directory)")
+	flagDevice    = flag.String("torch-device", "cpu", "where PyTorch runs the char-RNN, -LSTM, -GRU and mathor workloads: cpu or cuda (hello→ohlol always runs on the CPU)")
 	flagEpochs    = flag.Int("mathor-epochs", 5000, "epochs of mathor's training")
 	flagAutoReps  = flag.Int("autodiff-reps", 1, "repetitions of the (slow) plain-autodiff mathor run; 0 skips it")
 	flagGonbReps  = flag.Int("gonb-reps", 1, "repetitions of the (slow) notebook timings")
@@ -78,9 +84,13 @@ func main() {
 }
 
 func run() error {
-	root, err := repoRoot()
+	root, err := benchRoot(*flagRoot)
 	if err != nil {
 		return err
+	}
+	device := *flagDevice
+	if device != "cpu" && device != "cuda" {
+		return fmt.Errorf("-torch-device %q: expected cpu or cuda", device)
 	}
 	workloads := map[string]bool{}
 	for _, w := range strings.Split(*flagWorkloads, ",") {
@@ -93,18 +103,22 @@ func run() error {
 		}
 	}
 	py := *flagPython
-	if py == "" {
-		py = pyref.Python()
+	switch py {
+	case "none":
+		py = ""
+		fmt.Fprintln(os.Stderr, "PyTorch left out (-python none): only the Go side is measured")
+	case "":
+		if py = pyref.Python(); py == "" {
+			fmt.Fprintln(os.Stderr, "PyTorch not found: only the Go side is measured (scripts/setup.sh --pytorch installs it)")
+		}
 	}
 	var anchor pytorchInfo
-	if py == "" {
-		fmt.Fprintln(os.Stderr, "PyTorch not found: only the Go side is measured (scripts/setup.sh --pytorch installs it)")
-	} else {
-		if anchor, err = describePyTorch(root, py); err != nil {
+	if py != "" {
+		if anchor, err = describePyTorch(root, py, device); err != nil {
 			return err
 		}
 		fmt.Fprintf(os.Stderr, "PyTorch: %s\n", anchor)
-		if anchor.reference() && !*flagRefBLAS {
+		if anchor.unfair() && !*flagRefBLAS {
 			fmt.Fprintln(os.Stderr, "PyTorch multiplies with the reference BLAS here, several times slower than an optimised one: "+
 				"no Go/PyTorch ratio is printed (install libopenblas0-pthread, e.g. scripts/setup.sh --pytorch as root, "+
 				"or pass -allow-reference-blas)")
@@ -149,6 +163,9 @@ func run() error {
 				for v := 1; v <= 3; v++ {
 					r := get(fmt.Sprintf("hello→ohlol variant %d", v), helloUnit)
 					r.PyTorch = append(r.PyTorch, t[fmt.Sprintf("variant%d", v)])
+					if device != "cpu" {
+						r.Note = "PyTorch on the CPU"
+					}
 				}
 			}
 			for _, autodiff := range []bool{false, true} {
@@ -169,7 +186,7 @@ func run() error {
 			}
 			r := get(fmt.Sprintf("char-%s step (B=32, T=32, E=32, H=128, V=64)", cell.layer), "one step")
 			if py != "" {
-				t, err := timings(root, py, "tools/pytorch/charrnn_step.py", "--cell", strings.TrimPrefix(cell.key, "char"))
+				t, err := timings(root, py, pytorchArgs(device, "tools/pytorch/charrnn_step.py", "--cell", strings.TrimPrefix(cell.key, "char"))...)
 				if err != nil {
 					return err
 				}
@@ -186,7 +203,7 @@ func run() error {
 		if workloads["mathor"] {
 			r := get("mathor's encoder–decoder", mathorUnit)
 			if py != "" {
-				t, err := timings(root, py, "tools/pytorch/mathor_seq2seq.py", "--time", "1", "--epochs", strconv.Itoa(*flagEpochs))
+				t, err := timings(root, py, pytorchArgs(device, "tools/pytorch/mathor_seq2seq.py", "--time", "1", "--epochs", strconv.Itoa(*flagEpochs))...)
 				if err != nil {
 					return err
 				}
@@ -215,7 +232,7 @@ func run() error {
 	for _, name := range order {
 		sorted = append(sorted, rows[name])
 	}
-	showRatios := py != "" && (!anchor.reference() || *flagRefBLAS)
+	showRatios := py != "" && (!anchor.unfair() || *flagRefBLAS)
 	table := markdown(sorted, anchor, showRatios)
 	fmt.Print(table)
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
@@ -230,6 +247,17 @@ func run() error {
 	}{anchor.fields, sorted}, "", " ")
 	fmt.Fprintf(os.Stderr, "written: %s\n", filepath.Join(outDir, "results.md"))
 	return os.WriteFile(filepath.Join(outDir, "results.json"), data, 0o644)
+}
+
+// pytorchArgs is the command line of a PyTorch script that can run on a GPU
+// (charrnn_step.py, mathor_seq2seq.py): "--device cuda" added unless device
+// is the CPU, their default.
+func pytorchArgs(device, script string, args ...string) []string {
+	args = append([]string{script}, args...)
+	if device != "cpu" {
+		args = append(args, "--device", device)
+	}
+	return args
 }
 
 func (r *row) addGo(autodiff bool, v float64) {
@@ -351,21 +379,29 @@ func ratio(a, b []float64) string {
 }
 
 // pytorchInfo is what tools/pytorch/blas_info.py says of the PyTorch the
-// benchmark runs: its version and the BLAS it multiplies with.
-type pytorchInfo struct{ fields map[string]string }
+// benchmark runs: its version, the BLAS it multiplies with and its CUDA
+// device; device is where the char-RNN and mathor workloads run (-torch-device).
+type pytorchInfo struct {
+	fields map[string]string
+	device string
+}
 
-func describePyTorch(root, py string) (pytorchInfo, error) {
+func describePyTorch(root, py, device string) (pytorchInfo, error) {
 	cmd := exec.Command(py, "tools/pytorch/blas_info.py")
 	cmd.Dir = root
 	out, err := cmd.Output()
 	if err != nil {
 		return pytorchInfo{}, fmt.Errorf("%s tools/pytorch/blas_info.py: %v", py, err)
 	}
-	info := pytorchInfo{fields: map[string]string{}}
+	info := pytorchInfo{fields: map[string]string{}, device: device}
 	for _, line := range strings.Split(string(out), "\n") {
 		if k, v, ok := strings.Cut(strings.TrimSpace(line), " "); ok {
 			info.fields[k] = strings.TrimSpace(v)
 		}
+	}
+	if device == "cuda" && (info.fields["cuda_device"] == "" || info.fields["cuda_device"] == "none") {
+		return info, fmt.Errorf("-torch-device cuda: %s sees no CUDA device (torch %s, CUDA %s)",
+			py, info.fields["torch"], info.fields["cuda"])
 	}
 	return info, nil
 }
@@ -373,13 +409,21 @@ func describePyTorch(root, py string) (pytorchInfo, error) {
 // reference reports whether PyTorch multiplies with the reference BLAS.
 func (p pytorchInfo) reference() bool { return p.fields["blas_kind"] == "reference" }
 
+// unfair reports whether PyTorch is an unfair anchor: on the CPU with the
+// reference BLAS (on a GPU its matrix products do not use the BLAS).
+func (p pytorchInfo) unfair() bool { return p.reference() && p.device != "cuda" }
+
 func (p pytorchInfo) String() string {
 	if p.fields == nil {
 		return "not measured"
 	}
 	f := p.fields
-	return fmt.Sprintf("torch %s, NumPy %s, BLAS %s (%s) with %s threads, %s intra-op thread(s)",
+	s := fmt.Sprintf("torch %s, NumPy %s, BLAS %s (%s) with %s threads, %s intra-op thread(s)",
 		f["torch"], f["numpy"], f["blas_kind"], f["blas_library"], f["blas_threads"], f["torch_threads"])
+	if p.device == "cuda" {
+		s += fmt.Sprintf("; char-RNN and mathor on CUDA: %s (CUDA %s)", f["cuda_device"], f["cuda"])
+	}
+	return s
 }
 
 // markdown renders the rows as a table: medians, the Go/PyTorch ratio
@@ -389,7 +433,7 @@ func markdown(rows []*row, anchor pytorchInfo, showRatios bool) string {
 	fmt.Fprintf(&sb, "Measured %s on %s, %d CPUs (wall time, median of repetitions).\n",
 		time.Now().UTC().Format("2006-01-02"), cpuName(), numCPU())
 	fmt.Fprintf(&sb, "PyTorch: %s. Go: GoMLX %s, backend %q.\n\n", anchor, gomlxVersion(), backendConfig())
-	if anchor.reference() && !showRatios {
+	if anchor.unfair() && !showRatios {
 		sb.WriteString("PyTorch runs on the reference BLAS here: ratios left out (unfair anchor).\n\n")
 	}
 	ratio := ratio
@@ -421,6 +465,22 @@ func cpuName() string {
 }
 
 func numCPU() int { return runtime.NumCPU() }
+
+// benchRoot is the folder the PyTorch scripts run in: -root where given
+// (it must hold tools/pytorch), else the repository around the current directory.
+func benchRoot(flagRoot string) (string, error) {
+	if flagRoot == "" {
+		return repoRoot()
+	}
+	root, err := filepath.Abs(flagRoot)
+	if err != nil {
+		return "", err
+	}
+	if fi, err := os.Stat(filepath.Join(root, "tools", "pytorch")); err != nil || !fi.IsDir() {
+		return "", fmt.Errorf("-root %s: no tools/pytorch folder there", flagRoot)
+	}
+	return root, nil
+}
 
 func repoRoot() (string, error) {
 	dir, err := os.Getwd()

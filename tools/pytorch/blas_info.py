@@ -15,6 +15,8 @@ the reference BLAS unless told to. Prints "key value" lines:
     blas_library /usr/lib/.../libopenblasp-r0.3.21.so
     blas_threads 1                threads the BLAS runs with after torch.set_num_threads(1)
     torch_threads 1
+    cuda none                     the CUDA version torch was built for ("none": a CPU-only build)
+    cuda_device none              the name of the first CUDA device torch sees ("none": none)
 """
 import os
 import re
@@ -76,3 +78,5 @@ print("blas_kind", kind)
 print("blas_library", library or (libs[0] if libs else "none found"))
 print("blas_threads", threads if threads != "" else "unknown")
 print("torch_threads", torch.get_num_threads())
+print("cuda", torch.version.cuda or "none")
+print("cuda_device", torch.cuda.get_device_name(0) if torch.cuda.is_available() else "none")

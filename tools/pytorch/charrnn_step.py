@@ -3,9 +3,10 @@
 Embedding(V=64, E=32) -> RNN(32, 128, batch_first) -> Linear(128, 64), mean cross-entropy over every step,
 Adam lr 1e-3, on a random batch of B=32 sequences of T=32 characters. One intra-op thread (the BLAS
 keeps its own threads: tools/pytorch/blas_info.py says how many). With --cell lstm or gru the
-recurrent layer is nn.LSTM / nn.GRU of the same sizes.
+recurrent layer is nn.LSTM / nn.GRU of the same sizes. With --device cuda the model and the batch live
+on the GPU and every timed step ends with torch.cuda.synchronize().
 
-    /usr/bin/python3 tools/pytorch/charrnn_step.py [--cell rnn|lstm|gru] [--steps 30] [--warmup 5]
+    /usr/bin/python3 tools/pytorch/charrnn_step.py [--cell rnn|lstm|gru] [--steps 30] [--warmup 5] [--device cpu|cuda]
 
 Prints the median wall time of one step (forward, backward, optimizer step) in seconds, as
 "charrnn", "charlstm" or "chargru".
@@ -38,19 +39,23 @@ def main():
     ap.add_argument("--steps", type=int, default=30)
     ap.add_argument("--warmup", type=int, default=5)
     ap.add_argument("--cell", choices=["rnn", "lstm", "gru"], default="rnn")
+    ap.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
     args = ap.parse_args()
     torch.manual_seed(0)
-    model = CharRNN(args.cell)
+    device = torch.device(args.device)
+    model = CharRNN(args.cell).to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     criterion = torch.nn.CrossEntropyLoss()
-    x = torch.randint(0, V, (B, T))
-    y = torch.randint(0, V, (B, T))
+    x = torch.randint(0, V, (B, T)).to(device)
+    y = torch.randint(0, V, (B, T)).to(device)
 
     def step():
         optimizer.zero_grad()
         loss = criterion(model(x).reshape(-1, V), y.reshape(-1))
         loss.backward()
         optimizer.step()
+        if device.type == "cuda":
+            torch.cuda.synchronize()  # the step's kernels have run, as a Go step's have
 
     for _ in range(args.warmup):
         step()

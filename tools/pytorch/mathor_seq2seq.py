@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """mathor's "Seq2Seq的PyTorch实现" (character encoder-decoder), as the original writes it.
 
-    /usr/bin/python3 tools/pytorch/mathor_seq2seq.py [--seed 0] [--epochs 5000] [--save-init PATH] [--time N]
+    /usr/bin/python3 tools/pytorch/mathor_seq2seq.py [--seed 0] [--epochs 5000] [--save-init PATH] [--time N] [--device cpu|cuda]
 
 torch.manual_seed(seed), one CPU thread; the original's dropout=0.5 is left out (with one layer it does nothing,
 and PyTorch warns). Prints what the original prints ("Epoch: 1000 cost = ..." for each batch every 1000 epochs,
@@ -11,6 +11,8 @@ then the translations), plus the wall time of the training loop ("train seconds"
 the order in which the DataLoader visited the six pairs in every epoch ("orders", [epochs, 6]) and every batch's
 loss ("losses") to an .npz: notebook 03 and the tests replay this exact run in Go.
 --time N runs the training N times and prints the median wall time (for the benchmarks).
+--device cuda trains on the GPU (the model built on the CPU from the same seed, then moved; the timed loop ends
+with torch.cuda.synchronize()).
 """
 import argparse
 import statistics
@@ -99,8 +101,9 @@ class Seq2Seq(nn.Module):
         return model
 
 
-def train(seed, epochs, quiet=False, record=None):
+def train(seed, epochs, quiet=False, record=None, device="cpu"):
     torch.manual_seed(seed)
+    device = torch.device(device)
     enc_input_all, dec_input_all, dec_output_all = make_data([list(p) for p in seq_data])
     dataset_class = RecordingDataSet if record is not None else TranslateDataSet
     RecordingDataSet.order = []
@@ -109,6 +112,8 @@ def train(seed, epochs, quiet=False, record=None):
     if record is not None:
         record["init"] = {k: v.detach().numpy().copy() for k, v in model.state_dict().items()}
         record["losses"] = []
+    if device.type != "cpu":
+        model.to(device)
     criterion = nn.CrossEntropyLoss()
     optimizer = torch.optim.Adam(model.parameters(), lr=0.001)
 
@@ -120,6 +125,9 @@ def train(seed, epochs, quiet=False, record=None):
             # enc_input_batch : [batch_size, n_step+1, n_class]
             # dec_intput_batch : [batch_size, n_step+1, n_class]
             # dec_output_batch : [batch_size, n_step+1], not one-hot
+            if device.type != "cpu":
+                h_0, enc_input_batch, dec_input_batch, dec_output_batch = (
+                    t.to(device) for t in (h_0, enc_input_batch, dec_input_batch, dec_output_batch))
             pred = model(enc_input_batch, h_0, dec_input_batch)
             # pred : [n_step+1, batch_size, n_class]
             pred = pred.transpose(0, 1)  # [batch_size, n_step+1(=6), n_class]
@@ -136,17 +144,19 @@ def train(seed, epochs, quiet=False, record=None):
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
+    if device.type == "cuda":
+        torch.cuda.synchronize()
     seconds = time.perf_counter() - start
     if record is not None:
         record["orders"] = np.array(RecordingDataSet.order, dtype=np.int32).reshape(epochs, len(seq_data))
     return model, seconds
 
 
-def translate(model, word):
+def translate(model, word, device="cpu"):
     enc_input, dec_input, _ = make_data([[word, '?' * n_step]])
     # make hidden shape [num_layers * num_directions, batch_size, n_hidden]
-    hidden = torch.zeros(1, 1, n_hidden)
-    output = model(enc_input, hidden, dec_input)
+    hidden = torch.zeros(1, 1, n_hidden).to(device)
+    output = model(enc_input.to(device), hidden, dec_input.to(device)).cpu()
     # output : [n_step+1, batch_size, n_class]
 
     predict = output.data.max(2, keepdim=True)[1]  # select n_class dimension
@@ -162,20 +172,21 @@ def main():
     ap.add_argument("--epochs", type=int, default=5000)
     ap.add_argument("--save-init", help="write initial weights, epoch orders and losses to this .npz")
     ap.add_argument("--time", type=int, default=0, help="time the training N times, print the median")
+    ap.add_argument("--device", choices=["cpu", "cuda"], default="cpu", help="where to train (default: the CPU)")
     args = ap.parse_args()
 
     if args.time:
-        times = [train(args.seed, args.epochs, quiet=True)[1] for _ in range(args.time)]
+        times = [train(args.seed, args.epochs, quiet=True, device=args.device)[1] for _ in range(args.time)]
         print("mathor median_seconds %.6f" % statistics.median(times))
         return
 
     record = {} if args.save_init else None
-    model, seconds = train(args.seed, args.epochs, record=record)
+    model, seconds = train(args.seed, args.epochs, record=record, device=args.device)
     print('train seconds %.2f' % seconds)
     print('test')
     with torch.no_grad():
         for word in ['man', 'mans', 'king', 'black', 'up']:
-            print(word, '->', translate(model, word))
+            print(word, '->', translate(model, word, args.device))
     if record is not None:
         np.savez_compressed(args.save_init, orders=record["orders"],
                             losses=np.array(record["losses"], dtype=np.float64), **record["init"])
