@@ -13,6 +13,8 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$RNNGO_ROOT"
 "$RNNGO_ROOT/scripts/setup.sh" --pytorch
+# setup may have just made .tools/venv: put its tools on PATH now.
+source "$RNNGO_ROOT/scripts/env.sh"
 isolate_jupyter
 go build -o "$RNNGO_BIN/rnnbench" ./cmd/rnnbench
 exec "$RNNGO_BIN/rnnbench" "$@"

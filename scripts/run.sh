@@ -44,6 +44,8 @@ done
 case "$ui" in auto|lab|classic) ;; *) die "run.sh: --ui wants lab or classic, got '$ui'" ;; esac
 
 "$RNNGO_ROOT/scripts/setup.sh"
+# setup may have just made .tools/venv: put its tools on PATH now.
+source "$RNNGO_ROOT/scripts/env.sh"
 
 case "${GOMLX_BACKEND:-}" in
   xla*|stablehlo*|shlo*|hlo*|pjrt*)

@@ -48,6 +48,8 @@ case "${1:-}" in
 esac
 
 "$RNNGO_ROOT/scripts/setup.sh" --pytorch --browser
+# setup may have just made .tools/venv: put its tools on PATH now.
+source "$RNNGO_ROOT/scripts/env.sh"
 isolate_jupyter
 export RNNGO_REQUIRE_NOTEBOOKS=1
 # Where setup could provide PyTorch, the fixture regeneration test must run, not skip.

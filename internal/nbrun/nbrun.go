@@ -16,6 +16,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -168,6 +169,18 @@ func Available() error {
 		KernelName, os.Getenv("JUPYTER_PATH"))
 }
 
+// pythonPath is PYTHONPATH with the repository's tools/nbconvert first: its
+// MergeStreams preprocessor stores a cell's consecutive lines as one output,
+// whatever nbclient's version (see tools/nbconvert/rnngo_nbconvert.py).
+func pythonPath() string {
+	_, file, _, _ := runtime.Caller(0)
+	dir := filepath.Join(filepath.Dir(file), "..", "..", "tools", "nbconvert")
+	if old := os.Getenv("PYTHONPATH"); old != "" {
+		return dir + string(os.PathListSeparator) + old
+	}
+	return dir
+}
+
 // Execute runs the notebook at path from a clean kernel with jupyter
 // nbconvert, writes the executed copy into outDir and returns it. Cells keep
 // running after an error cell (allow_errors), so that every problem is listed
@@ -187,10 +200,11 @@ func Execute(ctx context.Context, path, outDir string, cellTimeout time.Duration
 		"--ExecutePreprocessor.kernel_name=" + KernelName,
 		fmt.Sprintf("--ExecutePreprocessor.timeout=%d", int(cellTimeout.Seconds())),
 		"--ExecutePreprocessor.allow_errors=True",
+		`--NotebookExporter.preprocessors=["rnngo_nbconvert.MergeStreams"]`,
 		"--output-dir", outDir, abs}
 	cmd := exec.CommandContext(ctx, "jupyter", args...)
 	cmd.Dir = filepath.Dir(abs)
-	cmd.Env = append(append(os.Environ(), "RNNGO_GONB_FLAGS=--raw_error"), env...)
+	cmd.Env = append(append(os.Environ(), "RNNGO_GONB_FLAGS=--raw_error", "PYTHONPATH="+pythonPath()), env...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	start := time.Now()
