@@ -6,9 +6,10 @@
 //      "Restart & Run All", wait for the kernel to go idle, and check there is
 //      no error output and that the notebook's key outputs are on the page.
 //   2. Rerun one cell through the UI: its output is replaced, not duplicated.
-//   3. Export the notebooks to HTML (scripts/export.sh) and open every file
-//      with the network blocked: outputs and SVG plots are visible, every
-//      plot is marked with both axis labels, no output is empty.
+//   3. Export the notebooks to HTML and PDF (scripts/export.sh --pdf) and open
+//      every HTML file with the network blocked: outputs and SVG plots are
+//      visible, every plot is marked with both axis labels, no output is
+//      empty; notebook 01's first PDF pages are rendered to PNG.
 //   4. Screenshots go to build/e2e/; every process started is stopped. A CJK
 //      font must be installed (setup.sh --browser: fonts-noto-cjk), so that
 //      the screenshots show the notebooks' Chinese.
@@ -410,7 +411,7 @@ test("classic Notebook UI (Debian's Notebook 6): 01-srn runs all cells without e
 test("exported HTML shows outputs and plots offline", { skip, timeout: 20 * 60 * 1000 }, async () => {
   const executed = process.env.RNNGO_EXECUTED_DIR;
   const out = path.join(ROOT, "build", "export");
-  const args = ["--out", out];
+  const args = ["--pdf", "--out", out];
   if (executed && NOTEBOOKS.every((nb) => fs.existsSync(path.join(executed, `${nb.name}.ipynb`)))) {
     args.push("--executed", executed); // reuse the notebooks the Go tests just executed
   }
@@ -458,4 +459,11 @@ test("exported HTML shows outputs and plots offline", { skip, timeout: 20 * 60 *
     await context.close();
   }
   fs.writeFileSync(path.join(ARTEFACTS, "blocked-requests.txt"), blocked.join("\n") + "\n");
+
+  // The PDF hand-in: its first pages rendered to PNG, for a person to look at.
+  for (const nb of NOTEBOOKS) assert.ok(fs.existsSync(path.join(out, "pdf", `${nb.name}.pdf`)), `${nb.name}.pdf exists`);
+  execFileSync("pdftoppm", ["-png", "-r", "70", "-f", "1", "-l", "3", path.join(out, "pdf", `${NOTEBOOKS[0].name}.pdf`),
+    path.join(ARTEFACTS, `${NOTEBOOKS[0].name}-pdf-page`)]);
+  assert.ok(fs.readdirSync(ARTEFACTS).some((f) => f.startsWith(`${NOTEBOOKS[0].name}-pdf-page`) && f.endsWith(".png")),
+    "a PDF page rendered to PNG in build/e2e/");
 });

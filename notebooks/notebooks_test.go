@@ -193,7 +193,11 @@ func outputProblems(nb *nbrun.Notebook) []string {
 			if empty {
 				problems = append(problems, fmt.Sprintf("cell %d, output %d: an empty %s output (%s)", c.Index, k, o.Type, mimes(o)))
 			}
+			problems = append(problems, exportProblems(c.Index, k, o)...)
 			for mime, v := range o.Data {
+				if mime == "image/svg+xml" && figureOrDiagram(o.Data["text/html"]) {
+					continue // the SVG copy of a figure shown as HTML (nb.ShowFigure)
+				}
 				problems = append(problems, svgProblems(c.Index, k, mime, v)...)
 				if mime == "text/markdown" && italicNumber.MatchString(v) {
 					problems = append(problems, fmt.Sprintf("cell %d, output %d: a line starts %q, which the HTML export renders as an empty list",
@@ -201,6 +205,31 @@ func outputProblems(nb *nbrun.Notebook) []string {
 				}
 			}
 		}
+	}
+	return problems
+}
+
+// figureOrDiagram says whether an HTML output is a figure or a diagram.
+func figureOrDiagram(html string) bool {
+	return figureMark.MatchString(html) || strings.Contains(html, `<div class="nb-diagram">`)
+}
+
+// exportProblems checks that an output can be handed in in every format
+// (scripts/export.sh): a figure or diagram shown as HTML also carries
+// image/svg+xml and image/png (nb.ShowFigure), which the Markdown export
+// writes as a PNG file; a table shown as HTML also carries text/markdown or
+// text/plain (nb.Table), for the exporters that drop HTML.
+func exportProblems(cell, output int, o nbrun.Output) []string {
+	h := o.Data["text/html"]
+	var problems []string
+	if figureOrDiagram(h) {
+		for _, mime := range []string{"image/svg+xml", "image/png"} {
+			if strings.TrimSpace(o.Data[mime]) == "" {
+				problems = append(problems, fmt.Sprintf("cell %d, output %d: a figure without an %s copy (show it with nb.ShowFigure; PNG needs rsvg-convert)", cell, output, mime))
+			}
+		}
+	} else if strings.Contains(h, "<table") && o.Data["text/markdown"] == "" && o.Data["text/plain"] == "" {
+		problems = append(problems, fmt.Sprintf("cell %d, output %d: a table without a text/markdown or text/plain copy (show it with nb.Table)", cell, output))
 	}
 	return problems
 }
@@ -249,18 +278,23 @@ func TestOutputProblems(t *testing.T) {
 		{Type: "display_data", Data: map[string]string{"text/html": ""}},
 		{Type: "display_data", Data: map[string]string{"text/html": `<div class="nb-figure" data-xlabel="轮次 epoch" data-ylabel=""><svg><text>轮次 epoch</text></svg></div>`}},
 		{Type: "display_data", Data: map[string]string{"text/html": `<svg width="720"><text>loss</text></svg>`}},
-		{Type: "display_data", Data: map[string]string{"text/html": `<div class="nb-figure" data-xlabel="a &amp; b" data-ylabel="loss"><svg><text>a &amp; b</text><text>loss</text></svg></div>`}},
-		{Type: "display_data", Data: map[string]string{"text/html": `<div class="nb-diagram"><svg></svg></div>`}},
+		{Type: "display_data", Data: map[string]string{"text/html": `<div class="nb-figure" data-xlabel="a &amp; b" data-ylabel="loss"><svg><text>a &amp; b</text><text>loss</text></svg></div>`,
+			"image/svg+xml": "<svg><text>a &amp; b</text><text>loss</text></svg>", "image/png": "iVBORw0KGgo="}},
+		{Type: "display_data", Data: map[string]string{"text/html": `<div class="nb-diagram"><svg></svg></div>`, "image/svg+xml": "<svg></svg>", "image/png": "iVBORw0KGgo="}},
 		{Type: "display_data", Data: map[string]string{"text/markdown": "**1. 中文**\n\n*1. English*"}},
+		{Type: "display_data", Data: map[string]string{"text/html": `<div class="nb-diagram"><svg></svg></div>`}},
+		{Type: "display_data", Data: map[string]string{"text/html": `<table><tr><td>1</td></tr></table>`}},
+		{Type: "display_data", Data: map[string]string{"text/html": `<table><tr><td>1</td></tr></table>`, "text/markdown": "| 1 |"}},
 	}}}}
 	got := strings.Join(outputProblems(nb), "\n")
 	for _, want := range []string{"output 0: an empty display_data output", "output 1: a plot without a y-axis label", "output 2: 1 SVG(s) neither",
-		"output 5: a line starts \"*1. \""} {
+		"output 5: a line starts \"*1. \"", "output 6: a figure without an image/svg+xml copy", "output 6: a figure without an image/png copy",
+		"output 7: a table without a text/markdown"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("outputProblems misses %q; got:\n%s", want, got)
 		}
 	}
-	if strings.Contains(got, "output 3") || strings.Contains(got, "output 4") {
+	if strings.Contains(got, "output 3") || strings.Contains(got, "output 4") || strings.Contains(got, "output 8") {
 		t.Errorf("a marked plot with both labels, or a diagram, is not a problem; got:\n%s", got)
 	}
 }

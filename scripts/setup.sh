@@ -14,12 +14,15 @@
 #    scripts put on JUPYTER_PATH; the user's own Jupyter directories are not touched.
 # 4. Go's build cache warmed for the packages the notebooks import, so that a
 #    notebook's first cell does not compile GoMLX (about a minute, once).
+# 5. rsvg-convert and a CJK font (as root: librsvg2-bin, fonts-noto-cjk): every
+#    figure a notebook shows also carries a PNG copy for the Markdown export.
 # --pytorch also provides PyTorch and NumPy (for the reference fixtures and the
 # side-by-side benchmarks): the Debian packages as root (with OpenBLAS, so that
 # PyTorch does not multiply with the slow reference BLAS), or the virtualenv.
 # --browser also provides what the browser test needs: Debian's chromium and
 # fonts-noto-cjk (as root; the notebooks' Chinese in its screenshots), Debian's
-# classic Notebook 6 (as root; the browser test's classic flavour) and
+# classic Notebook 6 (as root; the browser test's classic flavour), poppler-utils
+# and libjs-mathjax (as root; the PDF export and its test) and
 # playwright-core from npm in e2e/node_modules (never a browser download).
 set -euo pipefail
 # shellcheck source=scripts/env.sh
@@ -111,6 +114,18 @@ then run this command again."
 fi
 jupyter_ready || die "Jupyter was installed but 'jupyter nbconvert' with nbclient still does not work; see the messages above."
 
+# ---------------------------------------------------------------- figures as PNG
+# Every figure a notebook shows also carries a PNG copy (for the Markdown and
+# other image-only exports), drawn by rsvg-convert with the system's fonts;
+# the Chinese labels need a CJK font (fonts-noto-cjk).
+if ! command -v rsvg-convert >/dev/null 2>&1 || ! fc-list :lang=zh family 2>/dev/null | grep -q .; then
+  if is_debian_root; then
+    apt_install librsvg2-bin fonts-noto-cjk
+  else
+    say "figures will have no PNG copy (Markdown export): install rsvg-convert (Debian: librsvg2-bin) and a CJK font (fonts-noto-cjk)"
+  fi
+fi
+
 # ---------------------------------------------------------------- PyTorch (optional)
 if [ "$want_pytorch" = 1 ]; then
   if py="$(torch_python)"; then
@@ -151,6 +166,10 @@ if [ "$want_browser" = 1 ]; then
   # Debian's package lives under /usr/bin/python3 and does not touch .tools/venv.
   if [ ! -x /usr/bin/jupyter-notebook ] && is_debian_root; then
     apt_install jupyter-notebook python3-ipykernel
+  fi
+  # pdfinfo, pdftotext, pdftoppm: the export test reads the PDFs it prints.
+  if { ! command -v pdftotext >/dev/null 2>&1 || [ ! -f /usr/share/javascript/mathjax/MathJax.js ]; } && is_debian_root; then
+    apt_install poppler-utils libjs-mathjax
   fi
   # The notebooks are half Chinese: without a CJK font the browser draws boxes.
   if ! fc-list :lang=zh family 2>/dev/null | grep -q .; then

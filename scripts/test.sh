@@ -52,6 +52,10 @@ esac
 source "$RNNGO_ROOT/scripts/env.sh"
 isolate_jupyter
 export RNNGO_REQUIRE_NOTEBOOKS=1
+# Where setup could provide Chromium and poppler (as root), the export test must run, not skip.
+if [ -x "${RNNGO_CHROMIUM:-/usr/bin/chromium}" ] && command -v pdftotext >/dev/null && command -v rsvg-convert >/dev/null; then
+  export RNNGO_REQUIRE_EXPORT=1
+fi
 # Where setup could provide PyTorch, the fixture regeneration test must run, not skip.
 if py="$(torch_python)"; then
   export RNNGO_REQUIRE_PYTORCH=1 RNNGO_PYTHON="$py"

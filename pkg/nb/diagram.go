@@ -144,7 +144,8 @@ func DiagramHTML(svg string) string { return `<div class="nb-diagram">` + svg + 
 // Diagram displays DiagramSVG in a notebook; outside one it prints its title.
 func Diagram(p Pattern, title string, inputs, outputs []string) {
 	if IsNotebook() {
-		HTML(DiagramHTML(DiagramSVG(p, title, inputs, outputs)))
+		svg := DiagramSVG(p, title, inputs, outputs)
+		ShowFigure(DiagramHTML(svg), svg, title)
 		return
 	}
 	fmt.Println(title)
@@ -235,7 +236,8 @@ func SRNDiagramSVG(title string) string {
 // its title.
 func SRNDiagram(title string) {
 	if IsNotebook() {
-		HTML(DiagramHTML(SRNDiagramSVG(title)))
+		svg := SRNDiagramSVG(title)
+		ShowFigure(DiagramHTML(svg), svg, title)
 		return
 	}
 	fmt.Println(title)

@@ -155,18 +155,19 @@ func (d Diff) HTML(leftTitle, rightTitle string) string {
 // Show displays the comparison (the table in a notebook, aligned text
 // otherwise), then prints the summary line.
 func (d Diff) Show(leftTitle, rightTitle string) {
-	if IsNotebook() {
-		HTML(d.HTML(leftTitle, rightTitle))
-	} else {
-		rows := make([][]string, len(d.Rows))
-		for k, r := range d.Rows {
-			mark := "="
-			if !r.Same {
-				mark = "≠"
-			}
-			rows[k] = []string{fmt.Sprint(k + 1), r.Left, r.Right, mark}
+	headers := []string{"#", leftTitle, rightTitle, ""}
+	rows := make([][]string, len(d.Rows))
+	for k, r := range d.Rows {
+		mark := "="
+		if !r.Same {
+			mark = "≠"
 		}
-		fmt.Print(TableText([]string{"#", leftTitle, rightTitle, ""}, rows))
+		rows[k] = []string{fmt.Sprint(k + 1), r.Left, r.Right, mark}
+	}
+	if IsNotebook() {
+		showTable(d.HTML(leftTitle, rightTitle), headers, rows)
+	} else {
+		fmt.Print(TableText(headers, rows))
 	}
 	fmt.Println(d)
 }

@@ -198,7 +198,7 @@ func (h Heatmap) Show() error {
 	if err != nil {
 		return err
 	}
-	HTML(FigureHTML(svg, h.XLabel, h.YLabel))
+	ShowFigure(FigureHTML(svg, h.XLabel, h.YLabel), svg, h.Title)
 	return nil
 }
 

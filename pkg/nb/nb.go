@@ -99,10 +99,11 @@ func (c Comparisons) String() string {
 // IsNotebook reports whether the program runs in a GoNB cell.
 func IsNotebook() bool { return gonbui.IsNotebook }
 
-// Table shows a table: as HTML in a notebook, as aligned text otherwise.
+// Table shows a table: in a notebook as HTML, with Markdown and plain-text
+// copies for the export formats that take no HTML; as aligned text otherwise.
 func Table(headers []string, rows [][]string) {
 	if gonbui.IsNotebook {
-		HTML(TableHTML(headers, rows))
+		showTable(TableHTML(headers, rows), headers, rows)
 		return
 	}
 	fmt.Print(TableText(headers, rows))

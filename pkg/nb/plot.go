@@ -243,15 +243,15 @@ func (niceTicks) Ticks(min, max float64) []plot.Tick {
 }
 
 // Show displays the figure in a notebook (inline SVG, which exported HTML
-// keeps, so it works offline); outside a notebook it prints the series as a
-// table.
+// keeps, so it works offline, with a PNG and SVG copy for the other export
+// formats: ShowFigure); outside a notebook it prints the series as a table.
 func (f Figure) Show() error {
 	svg, err := f.SVG()
 	if err != nil {
 		return err
 	}
 	if gonbui.IsNotebook {
-		HTML(FigureHTML(svg, f.XLabel, f.YLabel))
+		ShowFigure(FigureHTML(svg, f.XLabel, f.YLabel), svg, f.Title)
 		return nil
 	}
 	fmt.Println(f.Title)
