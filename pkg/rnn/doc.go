@@ -42,7 +42,44 @@
 // then called inside a graph function, any number of times; it panics on bad
 // shapes with such an error, which GoMLX's Exec returns to the caller.
 //
-// Training works with train.Trainer and any loss. Gradients of the recurrent
+// # Training
+//
+// Training uses GoMLX's train.Trainer. Its model function builds the layers
+// from the context (the same scopes every call, so the variables are shared)
+// and returns the logits; its loss function takes (labels, predictions) —
+// PyTorch's criterion(output, target) the other way round:
+//
+//	model := func(ctx *context.Context, spec any, inputs []*graph.Node) []*graph.Node {
+//		emb := rnn.Must(rnn.NewEmbedding(ctx.In("emb"), V, E).Done())
+//		lstm := rnn.Must(rnn.NewLSTM(ctx.In("lstm"), E, H).Done())
+//		fc := rnn.Must(rnn.NewLinear(ctx.In("fc"), H, V).Done())
+//		out, _, _ := lstm.Forward(emb.Forward(inputs[0]), nil, nil)
+//		return []*graph.Node{fc.Forward(out)}
+//	}
+//	loss := func(labels, logits []*graph.Node) *graph.Node {
+//		return seq2seq.CrossEntropy(logits[0], labels[0], seq2seq.ReduceMean)
+//	}
+//	//                       backend, context, model, loss, optimizer, train metrics, eval metrics
+//	trainer := train.NewTrainer(backend.MustGet(), ctx, model, loss, seq2seq.Adam(1e-3), nil, nil)
+//	metrics, err := trainer.TrainStep(nil, []*tensors.Tensor{x}, []*tensors.Tensor{y}) // metrics[0]: the loss
+//
+// The PyTorch-flavoured pieces around the layers live in package seq2seq
+// (github.com/nndl-hw9/rnngo/pkg/seq2seq), one home each: CrossEntropy is
+// nn.CrossEntropyLoss (mean or sum), Adam is torch.optim.Adam with PyTorch's
+// defaults (eps 1e-8; GoMLX's own default is 1e-7), Vocab/VocabOf map
+// characters to indices; seq2seq.Train is a whole training loop for its
+// Model interface. ClipGradNorm / WithClipGradNorm here is
+// clip_grad_norm_. The backend comes from package backend (backend.MustGet).
+//
+// To run a layer one step at a time from the host — sampling, feeding each
+// output back — build an Exec that takes the state and returns the new one;
+// ZeroState gives the first (Exec arguments cannot be nil). Example_training
+// trains a character-level LSTM and samples from it that way.
+//
+// Indices (Embedding's tokens, a loss's labels) are not checked inside a
+// graph; CheckIndices and Embedding.Check check them on the host.
+//
+// Gradients of the recurrent
 // layers are, by default, hand-derived backpropagation through time written
 // with matrix products (∂W = Σ_t δ_tᵀ·h_{t-1}: one product a step, one per
 // weight for the whole sequence; the gated layers' δ_t stacks their gates,

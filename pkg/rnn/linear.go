@@ -215,8 +215,10 @@ func (e *Embedding) Done() (*Embedding, error) {
 func (e *Embedding) NamedParameters() []Parameter { return e.params }
 
 // Forward looks up integer indices of any shape [...] and returns [..., dim].
-// Indices must lie in [0, num_embeddings): the graph cannot check values, so
-// check them on the host (seq2seq's vocabularies do).
+// Indices must lie in [0, num_embeddings), and the graph cannot check it:
+// where PyTorch raises, GoMLX's Gather silently clamps an index out of range
+// to the first or last row. Check indices on the host before Exec with Check
+// (or CheckIndices); seq2seq's vocabularies and training do.
 func (e *Embedding) Forward(indices *graph.Node) *graph.Node {
 	if !e.done {
 		panicf("rnn.Embedding.Forward called before Done")

@@ -109,12 +109,12 @@ func (lc *LSTMCell) NamedParameters() []Parameter { return lc.params }
 // InputSize is I.
 func (lc *LSTMCell) InputSize() int { return lc.inputSize }
 
-// HiddenSize is H, the size of h and lc.
+// HiddenSize is H, the size of h and c.
 func (lc *LSTMCell) HiddenSize() int { return lc.hiddenSize }
 
 // Forward applies one step: x is [N, I] (batched) or [I] (unbatched); h and
 // c are [N, H] / [H], or both nil for zeros (PyTorch's hx=None); giving one
-// without the other is an error. It returns h' and c', shaped like h and lc.
+// without the other is an error. It returns h' and c', shaped like h and c.
 // Wrong shapes panic with an error naming what was expected and what was
 // got; GoMLX's Exec returns it as an error.
 func (lc *LSTMCell) Forward(x, h, c *graph.Node) (hNext, cNext *graph.Node) {

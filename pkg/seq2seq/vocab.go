@@ -54,6 +54,24 @@ func NewVocab(chars string) (*Vocab, error) {
 	return v, nil
 }
 
+// VocabOf builds the vocabulary of a text: its distinct characters in the
+// order they first appear (VocabOf("hello") is "helo"), what a character-level
+// language model predicts. It is an error to give no text or invalid UTF-8.
+func VocabOf(text string) (*Vocab, error) {
+	seen := map[rune]bool{}
+	var chars []rune
+	for _, r := range text {
+		if !seen[r] {
+			seen[r] = true
+			chars = append(chars, r)
+		}
+	}
+	if !utf8.ValidString(text) {
+		return nil, fmt.Errorf("seq2seq: %q is not valid UTF-8", text)
+	}
+	return NewVocab(string(chars))
+}
+
 // Size is the number of characters, the number of classes V.
 func (v *Vocab) Size() int { return len(v.chars) }
 
