@@ -454,14 +454,16 @@ func checkInput(who string, x *graph.Node, inputSize int, dtype dtypes.DType, ba
 	case x.DType() != dtype:
 		panicf("%s: input dtype: expected %s, got %s", who, dtype, x.DType())
 	}
+	for _, d := range x.Shape().Dimensions[:x.Rank()-1] {
+		if d == 0 { // the input's shape as given, in its own layout
+			panicf("%s: empty input %v (%s): the sequence length and the batch must be positive", who, x.Shape().Dimensions, layout)
+		}
+	}
 	unbatched := x.Rank() == 2
 	if unbatched {
 		x = graph.ExpandAxes(x, 1) // [L, 1, I]
 	} else if batchFirst {
 		x = graph.Transpose(x, 0, 1) // [L, N, I]
-	}
-	if x.Shape().Dim(0) == 0 || x.Shape().Dim(1) == 0 {
-		panicf("%s: empty input %v: the sequence length and the batch must be positive", who, x.Shape().Dimensions)
 	}
 	return x, unbatched
 }

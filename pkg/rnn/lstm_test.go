@@ -453,6 +453,9 @@ func TestGatedBadInput(t *testing.T) {
 		{"lstm empty sequence", func(ctx *context.Context, g *graph.Graph) {
 			lstm(ctx, 2, 4).Forward(f32(g, 0, 3, 2), nil, nil)
 		}, "rnn.LSTM: empty input [0 3 2]"},
+		{"gru batch-first empty sequence: the shape as given", func(ctx *context.Context, g *graph.Graph) {
+			mustDone(NewGRU(ctx, 2, 4).BatchFirst(true).Done()).Forward(f32(g, 3, 0, 2), nil)
+		}, "rnn.GRU: empty input [3 0 2] ([batch, seq_len, input_size] (batch_first))"},
 		{"lstm h0 without c0", func(ctx *context.Context, g *graph.Graph) {
 			lstm(ctx, 2, 4).Forward(f32(g, 5, 3, 2), f32(g, 1, 3, 4), nil)
 		}, "rnn.LSTM: h0 given without c0: give both, h0 [1 3 4] and c0 [1 3 4], or both nil for zero states; got h0 [1 3 4]"},

@@ -228,13 +228,18 @@ func (r *RNN) ForwardOneHot(indices, h0 *graph.Node) (output, hN *graph.Node) {
 	if !indices.DType().IsInt() {
 		panicf("rnn.RNN.ForwardOneHot: indices must be integers, got %s", indices.DType())
 	}
+	layout := "[seq_len, batch]"
+	if r.batchFirst {
+		layout = "[batch, seq_len]"
+	}
 	if indices.Rank() != 1 && indices.Rank() != 2 {
-		layout := "[seq_len, batch]"
-		if r.batchFirst {
-			layout = "[batch, seq_len]"
-		}
 		panicf("rnn.RNN.ForwardOneHot: indices must be 1-D [seq_len] (unbatched) or 2-D %s, got %d-D %v",
 			layout, indices.Rank(), indices.Shape().Dimensions)
+	}
+	for _, d := range indices.Shape().Dimensions {
+		if d == 0 { // the indices' shape as given, in their own layout
+			panicf("rnn.RNN.ForwardOneHot: empty indices %v (%s): the sequence length and the batch must be positive", indices.Shape().Dimensions, layout)
+		}
 	}
 	unbatched := indices.Rank() == 1
 	if unbatched {
