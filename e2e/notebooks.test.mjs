@@ -54,7 +54,7 @@ const NOTEBOOKS = [
   },
   { name: "02-hello-ohlol", texts: ["Predicted:  ohlol, Epoch [15/15]", "Predicted string:", "为什么最后是"], svgs: 2 },
   { name: "03-encoder-decoder", texts: ["man -> women", "king -> queen", "Epoch: 5000 cost ="], svgs: 2 },
-  { name: "04-written-answers", texts: ["RNNCell loop vs RNN output", "Whether 15 epochs learn hello", "能否学会取决于初始化"], svgs: 4 },
+  { name: "04-written-answers", texts: ["逐步循环 RNNCell vs RNN 的 output", "预测出 ohlol 的次数", "6 个训练词中 6 个用两种解码都译对"], svgs: 4 },
   { name: "05-theory", texts: ["BPTT by hand = pkg/rnn = PyTorch within 1e-10: true", "the gated models beat the SRN: true"], svgs: 4 },
   { name: "06-attention", texts: ["longest inputs (31–38 characters", "monotone within a field"], svgs: 6 },
 ];
