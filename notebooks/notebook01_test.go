@@ -92,14 +92,14 @@ func check01(t *testing.T, nb *nbrun.Notebook) {
 		}
 	}
 	checkCell := cellText(t, nb, "four-ways-check")
-	if !strings.Contains(checkCell, "exactly as the homework's code prints: true") {
+	if !strings.Contains(checkCell, "且 (1)(2) 与原代码打印的完全相同：true") {
 		t.Errorf("the check cell does not conclude true:\n%s", checkCell)
 	}
 	// The homework's code run beside the Go, every line the same; the values
 	// the table compares with are read from that run.
 	besideGo(t, nb, "homework-beside-go")
 	printed := cellText(t, nb, "homework-printed")
-	for _, want := range []string{"part (1): [4 12 32]", "part (2): [1.9280551601516338 1.9984510891336251 1.9999753470497836]"} {
+	for _, want := range []string{"(1)：[4 12 32]", "(2)：[1.9280551601516338 1.9984510891336251 1.9999753470497836]"} {
 		if !strings.Contains(printed, want) {
 			t.Errorf("the homework's printed values, read back, lack %q:\n%s", want, printed)
 		}
