@@ -255,21 +255,25 @@ const classic = {
   },
 };
 
+// The notebook panel on show (Lab keeps other open documents' panels hidden in the page).
+const PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)";
+
 const lab = {
-  url: (name, srv) => `${srv.base}/lab/tree/${name}.ipynb?token=${srv.token}`,
+  // A workspace of its own for each notebook: the page holds that notebook only.
+  url: (name, srv) => `${srv.base}/lab/workspaces/e2e-${name}/tree/${name}.ipynb?reset&token=${srv.token}`,
   async ready(page) {
-    await page.waitForSelector(".jp-NotebookPanel .jp-Notebook", { timeout: 120000 });
-    await page.waitForSelector(".jp-Notebook-ExecutionIndicator[data-status='idle']", { timeout: 120000 });
+    await page.waitForSelector(PANEL + " .jp-Notebook", { timeout: 120000 });
+    await page.waitForSelector(PANEL + " .jp-Notebook-ExecutionIndicator[data-status='idle']", { timeout: 120000 });
   },
   async clearOutputs(page) {
     // Edit > Clear Outputs of All Cells; on a loaded machine the first click can
     // land before the notebook has focus, so it is retried a few times.
     for (let attempt = 1; ; attempt++) {
-      await page.locator(".jp-NotebookPanel .jp-Cell").first().click();
+      await page.locator(PANEL + " .jp-Cell").first().click();
       await page.click(".lm-MenuBar-itemLabel:text-is('Edit')");
       await page.click(".lm-Menu-itemLabel:text-is('Clear Outputs of All Cells')");
       try {
-        await page.waitForFunction(() => document.querySelectorAll(".jp-OutputArea-output").length === 0, null, { timeout: 20000 });
+        await page.waitForFunction((panel) => document.querySelectorAll(panel + " .jp-OutputArea-output").length === 0, PANEL, { timeout: 20000 });
         return;
       } catch (err) {
         if (attempt >= 3) throw err;
@@ -284,24 +288,24 @@ const lab = {
     // Running: a prompt shows [*] (or, if the kernel was quick, every code
     // cell already has its execution count). A restart of the GoNB kernel on a
     // loaded 2-core machine can take a while.
-    await page.waitForFunction(() => {
-      const prompts = [...document.querySelectorAll(".jp-CodeCell .jp-InputPrompt")].map((p) => p.textContent);
+    await page.waitForFunction((panel) => {
+      const prompts = [...document.querySelectorAll(panel + " .jp-CodeCell .jp-InputPrompt")].map((p) => p.textContent);
       return prompts.some((p) => p.includes("[*]")) || (prompts.length > 0 && prompts.every((p) => /\[\d+\]/.test(p)));
-    }, null, { timeout: 5 * 60000, polling: 500 });
+    }, PANEL, { timeout: 5 * 60000, polling: 500 });
     await this.idle(page);
   },
   async idle(page) {
     await page.waitForFunction(
-      () => ![...document.querySelectorAll(".jp-InputPrompt")].some((p) => p.textContent.includes("[*]")) &&
-        document.querySelector(".jp-Notebook-ExecutionIndicator")?.dataset.status === "idle",
-      null, { timeout: RUN_TIMEOUT, polling: 1000 });
+      (panel) => ![...document.querySelectorAll(panel + " .jp-InputPrompt")].some((p) => p.textContent.includes("[*]")) &&
+        document.querySelector(panel + " .jp-Notebook-ExecutionIndicator")?.dataset.status === "idle",
+      PANEL, { timeout: RUN_TIMEOUT, polling: 1000 });
   },
-  errors: (page) => page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']").allInnerTexts(),
-  stderr: (page) => page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").allInnerTexts(),
-  text: (page) => page.locator(".jp-NotebookPanel .jp-Notebook").innerText(),
-  svgs: (page) => page.locator(".jp-NotebookPanel .jp-OutputArea svg").count(),
+  errors: (page) => page.locator(PANEL + " .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']").allInnerTexts(),
+  stderr: (page) => page.locator(PANEL + " .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").allInnerTexts(),
+  text: (page) => page.locator(PANEL + " .jp-Notebook").innerText(),
+  svgs: (page) => page.locator(PANEL + " .jp-OutputArea svg").count(),
   async rerun(page, { source }) {
-    const cells = page.locator(".jp-NotebookPanel .jp-Cell");
+    const cells = page.locator(PANEL + " .jp-Cell");
     const cell = cells.filter({ hasText: source }).first();
     const prompt = cell.locator(".jp-InputPrompt");
     const before = await prompt.innerText();
@@ -366,6 +370,14 @@ async function runNotebook(nb, u, srv, shot) {
     throw err;
   } finally {
     await page.close();
+    // Shut the notebook's kernel down, so that it neither runs on nor is
+    // reopened with the next notebook.
+    try {
+      const sessions = await (await fetch(`${srv.base}/api/sessions?token=${srv.token}`)).json();
+      for (const x of sessions) await fetch(`${srv.base}/api/sessions/${x.id}?token=${srv.token}`, { method: "DELETE" });
+    } catch {
+      // the server may be gone
+    }
   }
 }
 
