@@ -10,11 +10,15 @@
 # jupyter-notebook package, for a machine without pip). RNNGO_UI does the same.
 #
 # --backend picks GoMLX's backend for every notebook (it sets GOMLX_BACKEND,
-# which pkg/backend reads): "go" (the default, pure Go) or an XLA
+# which pkg/backend reads): "go" (the default, pure Go), "xla:cpu" (XLA on
+# the CPU, with the plugin scripts/setup.sh --xla-cpu installs) or another XLA
 # configuration such as "xla:cuda" or "xla:/abs/path/xla_cuda_plugin.so";
 # for XLA it also adds "-tags=xla" to GOFLAGS, so that GoNB compiles the
 # cells with the XLA backend linked in. GOMLX_BACKEND set in the environment
-# does the same without the flag.
+# does the same without the flag. Without either, the pure-Go backend runs
+# the notebooks even where the XLA CPU plugin is installed: measured here,
+# every notebook ran slower on XLA, which compiles each cell's graphs anew
+# (README, Performance); the script says so when it starts.
 #
 # JUPYTER_TOKEN, when set, is the token to use; otherwise a random one is made.
 # RNNGO_IP (default 127.0.0.1) is the address to bind: the Docker image sets
@@ -36,7 +40,7 @@ while [ $# -gt 0 ]; do
     --backend=*) export GOMLX_BACKEND="${1#--backend=}"; shift ;;
     --ui) [ $# -ge 2 ] || die "run.sh: --ui wants lab or classic"; ui="$2"; shift 2 ;;
     --ui=*) ui="${1#--ui=}"; shift ;;
-    -h|--help) sed -n '2,21p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h|--help) sed -n '2,25p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) die "run.sh: unknown option $1 (known: --port N, --no-browser, --backend CONFIG, --ui lab|classic)" ;;
   esac
 done
@@ -49,9 +53,25 @@ source "$RNNGO_ROOT/scripts/env.sh"
 
 case "${GOMLX_BACKEND:-}" in
   xla*|stablehlo*|shlo*|hlo*|pjrt*)
-    case " ${GOFLAGS:-} " in *" -tags=xla "*) ;; *) export GOFLAGS="${GOFLAGS:+$GOFLAGS }-tags=xla" ;; esac
-    say "backend: $GOMLX_BACKEND (GOFLAGS=$GOFLAGS)" ;;
-  "") say "backend: GoMLX's pure-Go backend (--backend xla:cuda for a GPU)" ;;
+    # GOFLAGS in the environment replaces go env's (e.g. -buildvcs=false): keep those.
+    GOFLAGS="${GOFLAGS:-$(go env GOFLAGS 2>/dev/null || true)}"
+    case " ${GOFLAGS} " in *" -tags=xla "*) ;; *) GOFLAGS="${GOFLAGS:+$GOFLAGS }-tags=xla" ;; esac
+    export GOFLAGS
+    case "$GOMLX_BACKEND" in
+      xla:cpu|xla:cpu,*)
+        if plugin="$(xla_cpu_plugin)"; then
+          say "backend: XLA on the CPU, $GOMLX_BACKEND with $plugin (GOFLAGS=$GOFLAGS)"
+        else
+          say "backend: $GOMLX_BACKEND, but scripts/setup.sh --xla-cpu installed no plugin here: GoMLX will look for its own (and download one where it can)"
+        fi ;;
+      *) say "backend: $GOMLX_BACKEND (GOFLAGS=$GOFLAGS)" ;;
+    esac ;;
+  "")
+    if plugin="$(xla_cpu_plugin)"; then
+      say "backend: GoMLX's pure-Go backend. The XLA CPU plugin is installed ($plugin), but every notebook ran slower on it here (XLA compiles each cell's graphs anew; README, Performance): --backend xla:cpu uses it anyway"
+    else
+      say "backend: GoMLX's pure-Go backend (--backend xla:cpu for XLA on the CPU after scripts/setup.sh --xla-cpu, --backend xla:cuda for a GPU)"
+    fi ;;
   *) say "backend: $GOMLX_BACKEND" ;;
 esac
 

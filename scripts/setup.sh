@@ -2,7 +2,7 @@
 # One idempotent set-up step, used by run.sh, test.sh, export.sh, .ci/run and
 # docker/Dockerfile. Safe to run again: what is already there is kept.
 #
-#   scripts/setup.sh [--pytorch] [--browser] [--no-gopls]
+#   scripts/setup.sh [--pytorch] [--browser] [--xla-cpu] [--no-gopls]
 #
 # 1. Jupyter (Notebook or JupyterLab, nbconvert, nbclient):
 #    use what is installed; else a virtualenv in .tools/venv from
@@ -24,6 +24,11 @@
 # classic Notebook 6 (as root; the browser test's classic flavour), poppler-utils
 # and libjs-mathjax (as root; the PDF export and its test) and
 # playwright-core from npm in e2e/node_modules (never a browser download).
+# --xla-cpu also installs the PJRT CPU plugin for GoMLX's XLA backend (PyPI's
+# xla-cpu-pjrt, pinned in constraints-dev.txt, --no-deps) into .tools/venv,
+# where pip reaches PyPI, and warms Go's build cache with -tags xla as well.
+# pkg/backend then finds it for GOMLX_BACKEND=xla:cpu (scripts/run.sh
+# --backend xla:cpu; the test command runs the package tests on it too).
 set -euo pipefail
 # shellcheck source=scripts/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -31,13 +36,15 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 want_pytorch=0
 want_browser=0
 want_gopls=1
+want_xla_cpu=0
 for arg in "$@"; do
   case "$arg" in
     --pytorch) want_pytorch=1 ;;
     --browser) want_browser=1 ;;
+    --xla-cpu) want_xla_cpu=1 ;;
     --no-gopls) want_gopls=0 ;;
-    -h|--help) sed -n '2,22p' "${BASH_SOURCE[0]}"; exit 0 ;;
-    *) die "setup.sh: unknown option $arg (known: --pytorch, --browser, --no-gopls)" ;;
+    -h|--help) sed -n '2,31p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    *) die "setup.sh: unknown option $arg (known: --pytorch, --browser, --xla-cpu, --no-gopls)" ;;
   esac
 done
 
@@ -92,9 +99,9 @@ venv_install() {
   [ -x "$RNNGO_VENV/bin/python" ] || python3 -m venv "$RNNGO_VENV"
   local constraints="$RNNGO_ROOT/constraints-dev.txt"
   "$RNNGO_VENV/bin/python" -m pip install -q --upgrade pip -c "$constraints" >&2
-  # Jupyter only: the NumPy/PyTorch lines are for --pytorch; constraints-dev.txt
-  # holds the exact versions this project was tested with.
-  grep -v -E '^(torch|numpy)' "$RNNGO_ROOT/requirements-dev.txt" > "$RNNGO_TOOLS/requirements-jupyter.txt"
+  # Jupyter only: the NumPy/PyTorch lines are for --pytorch, the XLA plugin's
+  # for --xla-cpu; constraints-dev.txt holds the exact versions this project was tested with.
+  grep -v -E '^(torch|numpy|xla-cpu-pjrt)' "$RNNGO_ROOT/requirements-dev.txt" > "$RNNGO_TOOLS/requirements-jupyter.txt"
   "$RNNGO_VENV/bin/python" -m pip install -q -r "$RNNGO_TOOLS/requirements-jupyter.txt" -c "$constraints" >&2
   say "installed: $("$RNNGO_VENV/bin/jupyter" lab --version 2>/dev/null | sed 's/^/JupyterLab /'), $("$RNNGO_VENV/bin/python" -m pip list 2>/dev/null | awk '$1=="notebook"||$1=="nbconvert"{printf "%s%s %s", sep, $1, $2; sep=", "}')"
   PATH="$RNNGO_VENV/bin:$PATH"
@@ -133,7 +140,8 @@ if [ "$want_pytorch" = 1 ]; then
   elif is_debian_root; then
     apt_install python3-torch python3-numpy libopenblas0-pthread python3-threadpoolctl
   elif [ -x "$RNNGO_VENV/bin/python" ] && pip_index_reachable; then
-    "$RNNGO_VENV/bin/python" -m pip install -q -r "$RNNGO_ROOT/requirements-dev.txt" -c "$RNNGO_ROOT/constraints-dev.txt" >&2
+    grep -v -E '^xla-cpu-pjrt' "$RNNGO_ROOT/requirements-dev.txt" > "$RNNGO_TOOLS/requirements-pytorch.txt"
+    "$RNNGO_VENV/bin/python" -m pip install -q -r "$RNNGO_TOOLS/requirements-pytorch.txt" -c "$RNNGO_ROOT/constraints-dev.txt" >&2
   else
     say "PyTorch is not installed (optional: it regenerates the reference fixtures and runs the side-by-side benchmarks)."
   fi
@@ -151,6 +159,28 @@ if [ "$want_pytorch" = 1 ]; then
   fi
   if py="$(torch_python)"; then
     say "PyTorch's BLAS: $(blas_of "$py")"
+  fi
+fi
+
+# ---------------------------------------------------------------- XLA on the CPU (optional)
+# The PJRT CPU plugin for GoMLX's XLA backend: one file from PyPI (xla-cpu-pjrt,
+# no dependencies) in .tools/venv's site-packages. Reinstalled only when
+# constraints-dev.txt pins another version than the one there.
+if [ "$want_xla_cpu" = 1 ]; then
+  xla_pin="$(grep -E '^xla-cpu-pjrt==' "$RNNGO_ROOT/constraints-dev.txt" | head -1)"
+  xla_version="${xla_pin#xla-cpu-pjrt==}"
+  if plugin="$(xla_cpu_plugin)" && ls -d "$RNNGO_VENV"/lib/python3*/site-packages/xla_cpu_pjrt-"$xla_version".dist-info >/dev/null 2>&1; then
+    say "XLA CPU plugin: $plugin ($xla_pin)"
+  elif pip_index_reachable; then
+    say "installing the XLA CPU plugin ($xla_pin from PyPI, 63.5 MB, no dependencies) into $RNNGO_VENV"
+    [ -x "$RNNGO_VENV/bin/python" ] || python3 -m venv "$RNNGO_VENV"
+    "$RNNGO_VENV/bin/python" -m pip install -q --no-deps "$xla_pin" -c "$RNNGO_ROOT/constraints-dev.txt" >&2
+    plugin="$(xla_cpu_plugin)" || die "pip installed $xla_pin but $RNNGO_VENV has no xla_plugins/xla_cpu_pjrt/xla_cpu_pjrt.so"
+    say "XLA CPU plugin: $plugin"
+  elif plugin="$(xla_cpu_plugin)"; then
+    say "XLA CPU plugin: $plugin (not $xla_pin, and PyPI is not reachable to change it)"
+  else
+    say "the XLA CPU plugin is not installed (PyPI is not reachable): everything runs on GoMLX's pure-Go backend. Elsewhere, GOMLX_BACKEND=xla:cpu lets GoMLX download its own plugin."
   fi
 fi
 
@@ -243,4 +273,14 @@ if (cd "$RNNGO_ROOT" && go build ./pkg/... github.com/janpfeifer/gonb/gonbui "${
   say "Go build cache ready ($((SECONDS - warm_start)) s): a notebook's first cell compiles only the cell"
 else
   say "warming the build cache failed (see above): a notebook's first cell will compile GoMLX instead"
+fi
+# With the XLA CPU plugin the notebooks' cells are compiled with -tags xla
+# (scripts/run.sh), which links GoMLX's XLA backend: warm that build too.
+if xla_cpu_plugin >/dev/null; then
+  warm_start=$SECONDS
+  if (cd "$RNNGO_ROOT" && go build -tags xla ./pkg/... github.com/janpfeifer/gonb/gonbui "${nb_imports[@]}"); then
+    say "Go build cache ready for -tags xla too ($((SECONDS - warm_start)) s)"
+  else
+    say "warming the build cache with -tags xla failed (see above)"
+  fi
 fi

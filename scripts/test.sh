@@ -3,12 +3,16 @@
 #
 #   scripts/test.sh
 #   scripts/test.sh --pip-pytorch
+#   scripts/test.sh --xla-cpu
 #
 # 1. gofmt check, 2. go vet ./... (and go build/vet -tags xla ./...), 3. go test ./... — which includes executing
 # every notebook headless from a clean GoNB kernel and checking its key
 # outputs (notebooks/notebooks_test.go), and, where PyTorch is installed,
 # regenerating the PyTorch reference fixtures and comparing them with the
-# committed ones — 4. the browser test (e2e/): each notebook run through
+# committed ones — 4. the package tests once more on GoMLX's XLA backend on
+# the CPU (go test -tags xla with GOMLX_BACKEND=xla:cpu), where setup installed
+# the PJRT CPU plugin (setup.sh --xla-cpu; see XLA_CPU_TESTS below for what
+# runs there) — 5. the browser test (e2e/): each notebook run through
 # Jupyter's UI in Chromium, one cell rerun, the exported HTML checked offline.
 # Jupyter runs with its own config/data/runtime directories under .tools/, so a
 # user's Jupyter set-up is neither read nor changed.
@@ -20,6 +24,8 @@
 # test that regenerates a committed reference (layer fixtures, initial
 # weights, the homework's and the lecture's printed output) with that Python,
 # within the tolerances those tests state.
+#
+# --xla-cpu runs only step 4, the package tests on XLA's CPU plugin.
 set -euo pipefail
 # shellcheck source=scripts/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -44,10 +50,44 @@ case "${1:-}" in
     [ "$status" = 0 ] || die "pip PyTorch check failed (full output: $log)"
     say "pip PyTorch check passed"
     exit 0 ;;
-  *) die "test.sh: unknown option $1 (known: --pip-pytorch)" ;;
+  --xla-cpu) xla_only=1 ;;
+  *) die "test.sh: unknown option $1 (known: --pip-pytorch, --xla-cpu)" ;;
 esac
 
-"$RNNGO_ROOT/scripts/setup.sh" --pytorch --browser
+# xla_cpu_tests is step 4: the package tests once more on GoMLX's XLA backend
+# on the CPU, with the PJRT CPU plugin setup.sh --xla-cpu installed
+# (GOMLX_BACKEND=xla:cpu, which pkg/backend resolves to that plugin): the
+# PyTorch fixtures at their stated tolerances on both gradient paths, LSTM
+# and GRU, attention (internal/notebook06), through XLA's compiler, so the
+# XLA build path is run on every change, not only vetted. All of ./pkg/...
+# runs, nothing skipped; XLA compiles every graph of every test (pkg/rnn's
+# fixture sweeps are most of it), so it takes XLA_CPU_TEST_TIME here, hence
+# the longer -timeout. Where the plugin could not be installed (no PyPI) it is
+# skipped, saying so.
+xla_cpu_tests() {
+  local plugin pkgs=(./pkg/...)
+  if ! plugin="$(xla_cpu_plugin)"; then
+    say "XLA CPU package tests skipped: no PJRT CPU plugin (scripts/setup.sh --xla-cpu could not install it)"
+    return 0
+  fi
+  [ -d internal/notebook06 ] && pkgs+=(./internal/notebook06/)
+  say "go test -tags xla ${pkgs[*]} on XLA's CPU plugin (GOMLX_BACKEND=xla:cpu → $plugin)"
+  local start=$SECONDS
+  GOMLX_BACKEND=xla:cpu RNNGO_REQUIRE_XLA_CPU=1 go test -count=1 -timeout 45m -tags xla "${pkgs[@]}"
+  say "XLA CPU package tests passed ($((SECONDS - start)) s)"
+}
+
+if [ "${xla_only:-0}" = 1 ]; then
+  "$RNNGO_ROOT/scripts/setup.sh" --pytorch --xla-cpu
+  source "$RNNGO_ROOT/scripts/env.sh"
+  if py="$(torch_python)"; then
+    export RNNGO_REQUIRE_PYTORCH=1 RNNGO_PYTHON="$py"
+  fi
+  xla_cpu_tests
+  exit 0
+fi
+
+"$RNNGO_ROOT/scripts/setup.sh" --pytorch --browser --xla-cpu
 # setup may have just made .tools/venv: put its tools on PATH now.
 source "$RNNGO_ROOT/scripts/env.sh"
 isolate_jupyter
@@ -72,8 +112,9 @@ $unformatted"
 say "go vet ./..."
 go vet ./...
 
-# The XLA backend (GPU route, see the README) is only linked with -tags xla:
-# it must keep building and vetting here, where no GPU runs it.
+# The XLA backend (GPU and CPU routes, see the README) is only linked with
+# -tags xla: everything must keep building and vetting with it (step 4 then
+# runs the package tests on XLA's CPU plugin; nothing here runs on a GPU).
 say "go build/vet -tags xla ./..."
 go build -tags xla ./...
 go vet -tags xla ./...
@@ -82,6 +123,8 @@ say "go test ./... (notebooks included)"
 export RNNGO_EXECUTED_DIR="$RNNGO_ROOT/build/executed"
 rm -rf "$RNNGO_EXECUTED_DIR"
 go test -count=1 -timeout 60m ./...
+
+xla_cpu_tests
 
 say "browser test (e2e/)"
 if [ -x "${RNNGO_CHROMIUM:-/usr/bin/chromium}" ] && [ -d "$RNNGO_ROOT/e2e/node_modules/playwright-core" ]; then

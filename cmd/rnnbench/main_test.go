@@ -58,3 +58,93 @@ func TestBenchRoot(t *testing.T) {
 		t.Errorf("-root ../.. = %s, want the repository %s", root, want)
 	}
 }
+
+// TestXLAColumns: rows measured on XLA's CPU plugin add its columns (time,
+// ratio to PyTorch, compilation); without any, the table keeps its old shape.
+func TestXLAColumns(t *testing.T) {
+	rows := []*row{
+		{Workload: "w", Unit: "one step", PyTorch: []float64{0.004}, Go: []float64{0.06}, XLA: []float64{0.002, 0.003, 0.0025}, XLACompile: []float64{1.5}},
+		{Workload: "nb", Unit: "headless run", Go: []float64{30}},
+	}
+	open := pytorchInfo{fields: map[string]string{"blas_kind": "openblas"}}
+	table := markdown(rows, open, true)
+	for _, want := range []string{
+		"| PyTorch | Go | Go / PyTorch | XLA CPU | XLA CPU / PyTorch | XLA CPU compile |",
+		"| w | one step | 4.0 ms | 60.0 ms | 15.00 | 2.5 ms | 0.62 | 1.50 s | — | 3 |",
+		"| nb | headless run | — | 30.00 s | — | — | — | — | — | 1 |",
+		"XLA CPU: GoMLX's XLA backend, GOMLX_BACKEND=xla:cpu",
+	} {
+		if !strings.Contains(table, want) {
+			t.Errorf("table lacks %q:\n%s", want, table)
+		}
+	}
+	rows[0].XLA, rows[0].XLACompile = nil, nil
+	if table := markdown(rows, open, true); strings.Contains(table, "XLA") {
+		t.Errorf("no XLA rows, yet XLA columns:\n%s", table)
+	}
+}
+
+func TestCompileEstimate(t *testing.T) {
+	// 2 s of compilation, 10 ms an epoch: t₁ = 2.01 s, t₁₀₀ = 3 s.
+	if got := compileEstimate(2.01, 3, 100); got < 1.9999 || got > 2.0001 {
+		t.Errorf("compileEstimate = %v, want 2", got)
+	}
+	if got := compileEstimate(0.01, 5, 100); got != 0 {
+		t.Errorf("noise below zero: %v, want 0", got)
+	}
+	if got := compileEstimate(1, 1, 1); got != 0 {
+		t.Errorf("one epoch only: %v, want 0", got)
+	}
+}
+
+func TestXLANotebookEnv(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                          "-tags=xla",
+		"-buildvcs=false\n":         "-buildvcs=false -tags=xla",
+		"-buildvcs=false -tags=xla": "-buildvcs=false -tags=xla",
+	} {
+		if got := withXLATag(in); got != want {
+			t.Errorf("withXLATag(%q) = %q, want %q", in, got, want)
+		}
+	}
+	// An import in a notebook's JSON, as setup.sh's grep finds it.
+	src := `"import (\n",
+    "\t\"github.com/gomlx/gomlx/pkg/core/graph\"\n",
+    "\t\"fmt\"\n",`
+	var got []string
+	for _, m := range nbImport.FindAllStringSubmatch(src, -1) {
+		got = append(got, m[1])
+	}
+	if len(got) != 1 || got[0] != "github.com/gomlx/gomlx/pkg/core/graph" {
+		t.Errorf("imports found: %q", got)
+	}
+}
+
+func TestXLACPUColumnFlag(t *testing.T) {
+	if on, _, err := xlaCPUColumn("off"); on || err != nil {
+		t.Errorf("-xla-cpu off: %v, %v", on, err)
+	}
+	if _, _, err := xlaCPUColumn("maybe"); err == nil {
+		t.Error("-xla-cpu maybe: no error")
+	}
+	t.Setenv("GOMLX_BACKEND", "")
+	t.Setenv("RNNGO_XLA_CPU_PLUGIN", "")
+	on, why, err := xlaCPUColumn("auto")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !on && why == "" {
+		t.Error("-xla-cpu auto off without a reason")
+	}
+	t.Logf("-xla-cpu auto here: %v (%s)", on, why)
+}
+
+func TestSelectNotebooks(t *testing.T) {
+	all := []string{"/r/notebooks/01-srn.ipynb", "/r/notebooks/03-encoder-decoder.ipynb", "/r/notebooks/06-attention.ipynb"}
+	if got := selectNotebooks(all, ""); len(got) != 3 {
+		t.Errorf("no selection: %v", got)
+	}
+	if got := selectNotebooks(all, "03, 06-att"); strings.Join(got, " ") != "/r/notebooks/03-encoder-decoder.ipynb /r/notebooks/06-attention.ipynb" {
+		t.Errorf("03, 06-att: %v", got)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -233,5 +234,94 @@ func TestExactGPUEnv(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// fakeVenv makes a Python virtualenv holding an (empty) xla-cpu-pjrt plugin
+// file and returns the venv and the plugin's path.
+func fakeVenv(t *testing.T, python string) (venv, plugin string) {
+	t.Helper()
+	venv = t.TempDir()
+	plugin = filepath.Join(venv, "lib", python, "site-packages", CPUPluginInSitePackages)
+	if err := os.MkdirAll(filepath.Dir(plugin), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(plugin, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return venv, plugin
+}
+
+func TestFindCPUPlugin(t *testing.T) {
+	none := func(string) string { return "" }
+	empty := t.TempDir()
+	venv, plugin := fakeVenv(t, "python3.11")
+	if got := findCPUPlugin(none, []string{empty}); got != "" {
+		t.Errorf("no plugin anywhere: got %q", got)
+	}
+	if got := findCPUPlugin(none, []string{empty, venv}); got != plugin {
+		t.Errorf("plugin in the second venv: got %q, want %q", got, plugin)
+	}
+	explicit := func(k string) string {
+		if k == CPUPluginEnvVar {
+			return "/opt/pjrt/my_cpu_plugin.so"
+		}
+		return ""
+	}
+	if got := findCPUPlugin(explicit, []string{venv}); got != "/opt/pjrt/my_cpu_plugin.so" {
+		t.Errorf("%s set: got %q", CPUPluginEnvVar, got)
+	}
+	// $RNNGO_TOOLS/venv is searched first.
+	tools := t.TempDir()
+	toolsPlugin := filepath.Join(tools, "venv", "lib", "python3.12", "site-packages", CPUPluginInSitePackages)
+	if err := os.MkdirAll(filepath.Dir(toolsPlugin), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(toolsPlugin, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	withTools := func(k string) string {
+		if k == ToolsEnvVar {
+			return tools
+		}
+		return ""
+	}
+	if got := CPUPlugin(withTools); got != toolsPlugin {
+		t.Errorf("CPUPlugin with %s=%s: got %q, want %q", ToolsEnvVar, tools, got, toolsPlugin)
+	}
+}
+
+func TestCPUConfig(t *testing.T) {
+	for _, tc := range []struct {
+		config, path, want string
+	}{
+		{"xla:cpu", "/v/xla_cpu_pjrt.so", "xla:/v/xla_cpu_pjrt.so,shared_buffers"},
+		{"xla:cpu,shared_buffers", "/v/xla_cpu_pjrt.so", "xla:/v/xla_cpu_pjrt.so,shared_buffers"},
+		{"xla:cpu,noshared_buffers", "/v/xla_cpu_pjrt.so", "xla:/v/xla_cpu_pjrt.so,noshared_buffers"},
+		{"xla:CPU,tf32", "/v/xla_cpu_pjrt.so", "xla:/v/xla_cpu_pjrt.so,shared_buffers,tf32"},
+		{"xla:cpu", "", "xla:cpu"}, // no plugin installed: GoMLX's own lookup (and installer)
+	} {
+		if !IsCPUConfig(tc.config) {
+			t.Errorf("IsCPUConfig(%q) = false", tc.config)
+		}
+		if got := withCPUPlugin(tc.config, tc.path); got != tc.want {
+			t.Errorf("withCPUPlugin(%q, %q) = %q, want %q", tc.config, tc.path, got, tc.want)
+		}
+	}
+	for _, config := range []string{"", "go", "xla", "xla:cuda", "xla:/p/xla_cpu_pjrt.so", "go:cpu"} {
+		if IsCPUConfig(config) {
+			t.Errorf("IsCPUConfig(%q) = true", config)
+		}
+		if got := resolveCPUPlugin(config, func(string) string { return "/x.so" }); got != config {
+			t.Errorf("resolveCPUPlugin(%q) = %q, want it unchanged", config, got)
+		}
+	}
+	// Config resolves "xla:cpu" through $RNNGO_XLA_CPU_PLUGIN.
+	t.Setenv(CPUPluginEnvVar, "/opt/pjrt/cpu.so")
+	if got := Config("xla:cpu"); got != "xla:/opt/pjrt/cpu.so,shared_buffers" {
+		t.Errorf("Config(xla:cpu) with %s set = %q", CPUPluginEnvVar, got)
+	}
+	if IsGPUConfig(Config("xla:cpu")) {
+		t.Error("the resolved CPU plugin counts as a GPU configuration")
 	}
 }
