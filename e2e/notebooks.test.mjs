@@ -49,7 +49,7 @@ const RUN_TIMEOUT = 15 * 60 * 1000; // "Run All" of the slowest notebook (03 tra
 // text (JupyterLab's page does not show the tags).
 const NOTEBOOKS = [
   {
-    name: "01-srn", texts: ["output_y is  1.9280551601516338 1.9280551601516338", "(2)(3)(4) 两两相差不超过 1e-6", "逐行比较 line by line"], svgs: 2,
+    name: "01-srn", texts: ["output_y is  1.9280551601516338 1.9280551601516338", "(2)(3)(4) 两两相差不超过 1e-6", "逐行比较："], svgs: 2,
     rerun: { tag: "part2", source: "numpySRN(os.Stdout, math.Tanh)", output: "output_y is  1.9280551601516338" },
   },
   { name: "02-hello-ohlol", texts: ["Predicted:  ohlol, Epoch [15/15]", "Predicted string:", "为什么最后是"], svgs: 2 },

@@ -112,7 +112,7 @@ func check01(t *testing.T, nb *nbrun.Notebook) {
 	}
 	// Random weights: every comparison with PyTorch within 1e-6.
 	random := cellText(t, nb, "random-weights")
-	if n := strings.Count(random, "approximate: true"); n != 7 || strings.Contains(random, "approximate: false") {
+	if n, bad := verdicts(random); n != 7 || bad != 0 {
 		t.Errorf("random-weights cell: %d of 7 comparisons within tolerance:\n%s", n, random)
 	}
 }

@@ -59,7 +59,7 @@ func check02(t *testing.T, nb *nbrun.Notebook) {
 	// From PyTorch's initial weights: the lecture's 45 lines, the lecture's own code beside them, and the
 	// curves overlaid.
 	fromTorch := cellText(t, nb, "pytorch-weights")
-	if strings.Count(fromTorch, "approximate: true") != 3 {
+	if n, bad := verdicts(fromTorch); n != 3 || bad != 0 {
 		t.Errorf("training from PyTorch's weights does not match PyTorch's losses within 1e-5:\n%s", fromTorch)
 	}
 	if n := len(line1.FindAllString(fromTorch, -1)) + len(line2.FindAllString(fromTorch, -1)); n != 45 {

@@ -1,6 +1,8 @@
 package notebooks
 
 import (
+	nbpkg "github.com/nndl-hw9/rnngo/pkg/nb"
+
 	"fmt"
 	"regexp"
 	"slices"
@@ -15,16 +17,17 @@ import (
 
 func init() { checks["04-written-answers"] = check04 }
 
-// compareLine finds the nb.Compare line named name and returns whether it says approximate: true.
+// compareLine finds the nb.Compare line named name and returns whether it agrees (逐位相同 or 一致).
 func compareLine(t *testing.T, text, name string) bool {
 	t.Helper()
-	re := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(name) + `\s*\| exact: (true|false)\s*\| approximate: (true|false)\s*\| maxdiff: `)
-	m := re.FindStringSubmatch(text)
-	if m == nil {
-		t.Errorf("no comparison line %q in:\n%s", name, text)
-		return false
+	names, agree := nbpkg.ComparisonVerdicts(text)
+	for i, n := range names {
+		if n == name {
+			return agree[i]
+		}
 	}
-	return m[2] == "true"
+	t.Errorf("no comparison line %q in:\n%s", name, text)
+	return false
 }
 
 func check04(t *testing.T, nb *nbrun.Notebook) {

@@ -22,6 +22,7 @@ import (
 
 	"github.com/nndl-hw9/rnngo/internal/nbrun"
 	"github.com/nndl-hw9/rnngo/internal/pyref"
+	nbpkg "github.com/nndl-hw9/rnngo/pkg/nb"
 )
 
 // cellTimeout bounds a single cell; the slowest (notebook 03's training) takes
@@ -299,7 +300,21 @@ func TestOutputProblems(t *testing.T) {
 	}
 }
 
-var besideSummary = regexp.MustCompile(`逐行比较 line by line: (\d+) of (\d+) lines the same`)
+// verdicts counts the comparison lines (nb.Compare, nb.Comparisons) in
+// text that agree (逐位相同 or 一致) and those that do not (不一致).
+func verdicts(text string) (agree, disagree int) {
+	_, ok := nbpkg.ComparisonVerdicts(text)
+	for _, a := range ok {
+		if a {
+			agree++
+		} else {
+			disagree++
+		}
+	}
+	return agree, disagree
+}
+
+var besideSummary = regexp.MustCompile(`逐行比较：(\d+) 行中 (\d+) 行相同`)
 
 // besideGo checks a cell that shows one of tools/pytorch's scripts beside
 // the Go (nb.PythonRun.Beside): every line agrees. Where the notebook was
@@ -315,7 +330,7 @@ func besideGo(t *testing.T, nb *nbrun.Notebook, tag string) {
 		return
 	}
 	if m[1] != m[2] {
-		t.Errorf("%s: the Python and the Go disagree (%s of %s lines the same):\n%s", tag, m[1], m[2], text)
+		t.Errorf("%s: the Python and the Go disagree (%s of %s lines the same):\n%s", tag, m[2], m[1], text)
 	}
 	// What printed it, the table, the summary: in that order (displays
 	// synchronised with the lines printed around them).
@@ -332,7 +347,7 @@ func besideGo(t *testing.T, nb *nbrun.Notebook, tag string) {
 	if label, table, summary := at("▶"), at("<table"), at("逐行比较"); !(0 <= label && label < table && table < summary) {
 		t.Errorf("%s: outputs out of order: label at %d, table at %d, summary at %d", tag, label, table, summary)
 	}
-	live := strings.Contains(text, "▶ 刚刚运行 ran now:")
+	live := strings.Contains(text, "▶ 刚刚运行：")
 	switch {
 	case live:
 	case nb.Elapsed > 0 && os.Getenv("RNNGO_REQUIRE_PYTORCH") == "1":

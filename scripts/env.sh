@@ -39,6 +39,21 @@ torch_python() {
   return 1
 }
 
+# xla_cpu_plugin prints the PJRT CPU plugin that scripts/setup.sh --xla-cpu
+# installed into .tools/venv (PyPI's xla-cpu-pjrt), or fails. pkg/backend
+# finds the same file for GOMLX_BACKEND=xla:cpu (backend.CPUPlugin).
+xla_cpu_plugin() {
+  local so
+  if [ -n "${RNNGO_XLA_CPU_PLUGIN:-}" ]; then
+    [ -f "$RNNGO_XLA_CPU_PLUGIN" ] && { echo "$RNNGO_XLA_CPU_PLUGIN"; return 0; }
+    return 1
+  fi
+  for so in "$RNNGO_VENV"/lib/python3*/site-packages/xla_plugins/xla_cpu_pjrt/xla_cpu_pjrt.so; do
+    [ -f "$so" ] && { echo "$so"; return 0; }
+  done
+  return 1
+}
+
 # blas_of prints which BLAS the given Python's torch multiplies with, and
 # with how many threads (tools/pytorch/blas_info.py).
 blas_of() {

@@ -11,17 +11,27 @@ import (
 	"github.com/gomlx/gomlx/pkg/ml/context"
 	"github.com/gomlx/gomlx/pkg/ml/train"
 
+	"github.com/nndl-hw9/rnngo/internal/notebook02"
+	"github.com/nndl-hw9/rnngo/internal/notebook03"
 	"github.com/nndl-hw9/rnngo/pkg/backend"
 	"github.com/nndl-hw9/rnngo/pkg/rnn"
 	"github.com/nndl-hw9/rnngo/pkg/seq2seq"
 )
 
 // runGoWorkload runs one workload in this process and prints "name seconds"
-// lines for the orchestrator.
-func runGoWorkload(name string, autodiff bool, epochs int) error {
+// lines for the orchestrator, the first of them "load": how long creating the
+// backend took (for XLA: loading the PJRT plugin and creating its client).
+// helloEpochs, when positive, replaces the lecture's 15 epochs (the
+// orchestrator's one-epoch runs, from which it estimates compilation time).
+func runGoWorkload(name string, autodiff bool, epochs, helloEpochs int) error {
+	start := time.Now()
+	if _, err := backend.Get(); err != nil {
+		return err
+	}
+	fmt.Printf("load %.6f\n", time.Since(start).Seconds())
 	switch name {
 	case "hello":
-		return helloWorkload(autodiff)
+		return helloWorkload(autodiff, helloEpochs)
 	case "mathor":
 		return mathorWorkload(autodiff, epochs)
 	case "charrnn", "charlstm", "chargru":
@@ -30,43 +40,36 @@ func runGoWorkload(name string, autodiff bool, epochs int) error {
 	return fmt.Errorf("unknown Go workload %q", name)
 }
 
-// helloWorkload times the 15-epoch training of the lecture's three models
-// (graph compilation included, as a notebook cell pays it).
-func helloWorkload(autodiff bool) error {
-	if _, err := backend.Get(); err != nil {
-		return err
+// helloWorkload times the 15-epoch training of the lecture's three models as
+// notebook 02 writes them (graph compilation included, as a notebook cell
+// pays it), or of epochs epochs where positive.
+func helloWorkload(autodiff bool, epochs int) error {
+	if epochs <= 0 {
+		epochs = 15
 	}
-	for i, v := range seq2seq.Lecture12() {
-		cfg := v.Config
-		cfg.Autodiff = autodiff
+	for v := 1; v <= 3; v++ {
 		start := time.Now()
-		if _, err := seq2seq.Train(v.Model, []seq2seq.Pair{{Source: "hello", Target: "ohlol"}}, cfg); err != nil {
-			return err
-		}
-		fmt.Printf("variant%d %.6f\n", i+1, time.Since(start).Seconds())
+		notebook02.TrainLecture(v, autodiff, epochs)
+		fmt.Printf("variant%d %.6f\n", v, time.Since(start).Seconds())
 	}
 	return nil
 }
 
-// mathorWorkload times mathor's training loop (compilation included).
+// mathorWorkload times mathor's training loop as notebook 03 writes it
+// (compilation included).
 func mathorWorkload(autodiff bool, epochs int) error {
-	m, err := seq2seq.NewMathor()
+	d, err := notebook03.TrainMathor(epochs, autodiff)
 	if err != nil {
 		return err
 	}
-	cfg := seq2seq.MathorTraining()
-	cfg.Epochs, cfg.Autodiff = epochs, autodiff
-	res, err := seq2seq.Train(m, seq2seq.MathorPairs, cfg)
-	if err != nil {
-		return err
-	}
-	fmt.Printf("mathor %.6f\n", res.Duration.Seconds())
+	fmt.Printf("mathor %.6f\n", d.Seconds())
 	return nil
 }
 
 // charRNNWorkload times one training step of Embedding(64, 32) → RNN(32, 128,
 // batch_first) → Linear(128, 64) on a batch of 32 sequences of 32 characters:
-// the median of 30 steps after 5 warm-up steps (which compile the graph).
+// the median of 30 steps after 5 warm-up steps (which compile the graph),
+// and the first step (graph compilation included) as "<name>.first".
 // name "charlstm" / "chargru" puts an LSTM / GRU of the same sizes in the
 // RNN's place (tools/pytorch/charrnn_step.py --cell lstm|gru is the PyTorch side).
 func charRNNWorkload(name string, autodiff bool) error {
@@ -110,6 +113,9 @@ func charRNNWorkload(name string, autodiff bool) error {
 		start := time.Now()
 		if _, err := trainer.TrainStep(nil, []*tensors.Tensor{xt}, []*tensors.Tensor{yt}); err != nil {
 			return err
+		}
+		if i == 0 {
+			fmt.Printf("%s.first %.6f\n", name, time.Since(start).Seconds())
 		}
 		if i >= 5 {
 			times = append(times, time.Since(start).Seconds())

@@ -25,6 +25,9 @@ type DiffRow struct {
 	Left, Right       string
 	HasLeft, HasRight bool
 	Same              bool
+	// Ignored is true for a row whose lines are the same only once
+	// DiffOptions.Ignore is deleted from them: it is shown as "≈", not "=".
+	Ignored bool
 }
 
 // Diff is two outputs compared line by line: the rows of a side-by-side
@@ -82,7 +85,7 @@ func DiffLines(left, right string, opts DiffOptions) Diff {
 		switch {
 		case i < len(a) && j < len(b) && key(a[i]) == key(b[j]):
 			flush()
-			d.Rows = append(d.Rows, DiffRow{Left: a[i], Right: b[j], HasLeft: true, HasRight: true, Same: true})
+			d.Rows = append(d.Rows, DiffRow{Left: a[i], Right: b[j], HasLeft: true, HasRight: true, Same: true, Ignored: a[i] != b[j]})
 			d.Same++
 			i, j = i+1, j+1
 		case j == len(b) || (i < len(a) && lcs[i+1][j] >= lcs[i][j+1]):
@@ -107,27 +110,42 @@ func splitLines(s string) []string {
 // Equal reports whether every line agrees.
 func (d Diff) Equal() bool { return d.Same == len(d.Rows) }
 
-// String is the summary line: "逐行比较 line by line: 45 of 45 lines the
-// same", with what was left out of the comparison and which rows differ.
+// String is the summary line: "逐行比较：45 行中 45 行相同", with what was
+// left out of the comparison (the rows marked ≈) and which rows differ.
 func (d Diff) String() string {
-	s := fmt.Sprintf("逐行比较 line by line: %d of %d lines the same", d.Same, len(d.Rows))
-	if d.Opts.Why != "" {
-		s += " (not compared: " + d.Opts.Why + ")"
-	}
-	var differ []string
+	s := fmt.Sprintf("逐行比较：%d 行中 %d 行相同", len(d.Rows), d.Same)
+	var differ, ignored []string
 	for k, r := range d.Rows {
-		if !r.Same {
+		switch {
+		case !r.Same:
 			differ = append(differ, fmt.Sprint(k+1))
+		case r.Ignored:
+			ignored = append(ignored, fmt.Sprint(k+1))
 		}
 	}
+	if len(ignored) > 0 {
+		s += fmt.Sprintf("，其中第 %s 行（≈）只在 %s 上不同，不计入比较", strings.Join(ignored, "、"), d.Opts.Why)
+	}
 	if len(differ) > 0 {
-		s += "; rows that differ: " + strings.Join(differ, ", ")
+		s += "；不同的行：" + strings.Join(differ, "、")
 	}
 	return s
 }
 
+// mark is the last column of a row: = the same, ≈ the same once
+// DiffOptions.Ignore is left out, ≠ different.
+func (r DiffRow) mark() string {
+	switch {
+	case !r.Same:
+		return "≠"
+	case r.Ignored:
+		return "≈"
+	}
+	return "="
+}
+
 // HTML renders the comparison as a table: row number, the two sides' lines
-// as printed, and = or ≠; differing rows are shaded.
+// as printed, and =, ≈ or ≠ (see DiffRow); differing rows are shaded.
 func (d Diff) HTML(leftTitle, rightTitle string) string {
 	var sb strings.Builder
 	cell := `<td style="border:1px solid #ccc;padding:1px 8px;text-align:left;white-space:pre;font-family:monospace">%s</td>`
@@ -137,9 +155,9 @@ func (d Diff) HTML(leftTitle, rightTitle string) string {
 	}
 	sb.WriteString("</tr>\n")
 	for k, r := range d.Rows {
-		mark, style := "=", ""
+		mark, style := r.mark(), ""
 		if !r.Same {
-			mark, style = "≠", ` style="background:#fde2e2"`
+			style = ` style="background:#fde2e2"`
 		}
 		fmt.Fprintf(&sb, "<tr%s>", style)
 		fmt.Fprintf(&sb, cell, fmt.Sprint(k+1))
@@ -158,11 +176,7 @@ func (d Diff) Show(leftTitle, rightTitle string) {
 	headers := []string{"#", leftTitle, rightTitle, ""}
 	rows := make([][]string, len(d.Rows))
 	for k, r := range d.Rows {
-		mark := "="
-		if !r.Same {
-			mark = "≠"
-		}
-		rows[k] = []string{fmt.Sprint(k + 1), r.Left, r.Right, mark}
+		rows[k] = []string{fmt.Sprint(k + 1), r.Left, r.Right, r.mark()}
 	}
 	if IsNotebook() {
 		showTable(d.HTML(leftTitle, rightTitle), headers, rows)

@@ -14,6 +14,7 @@ import (
 	"html"
 	"math"
 	"os"
+	"regexp"
 	"strings"
 
 	"github.com/janpfeifer/gonb/gonbui"
@@ -48,12 +49,16 @@ func MaxAbsDiff(a, b []float64) float64 {
 }
 
 // Compare returns one line saying how got compares with want, in the style
-// of Karpathy's makemore notebooks:
+// of Karpathy's makemore notebooks' cmp():
 //
-//	hidden | exact: true  | approximate: true  | maxdiff: 0
+//	hidden | 逐位相同（最大差 0）
+//	out    | 一致（最大差 5.96e-08 ≤ 1e-06）
+//	h_n    | 不一致（最大差 0.5 > 1e-06）
 //
-// approximate means every difference is at most tol. To print several
-// comparisons with their columns aligned, use Comparisons.
+// 逐位相同 (bit-identical) means every difference is 0, 一致 (agree) that
+// every difference is at most tol, 不一致 that some is larger (or that the
+// lengths differ: 最大差 +Inf). To print several comparisons with their
+// columns aligned, use Comparisons; ComparisonVerdict reads a line back.
 func Compare(name string, got, want []float64, tol float64) string {
 	var c Comparisons
 	c.Add(name, got, want, tol)
@@ -73,8 +78,8 @@ type Comparisons struct {
 	tols  []float64
 }
 
-// Add compares got with want: exact when every difference is 0,
-// approximate when every difference is at most tol.
+// Add compares got with want: 逐位相同 when every difference is 0, 一致
+// when every difference is at most tol, 不一致 otherwise.
 func (c *Comparisons) Add(name string, got, want []float64, tol float64) {
 	c.names = append(c.names, name)
 	c.diffs = append(c.diffs, MaxAbsDiff(got, want))
@@ -89,11 +94,32 @@ func (c Comparisons) String() string {
 	}
 	var sb strings.Builder
 	for i, n := range c.names {
-		d := c.diffs[i]
-		fmt.Fprintf(&sb, "%s%s | exact: %-5v | approximate: %-5v | maxdiff: %.3g\n",
-			n, strings.Repeat(" ", width-len([]rune(n))), d == 0, d <= c.tols[i], d)
+		d, verdict := c.diffs[i], ""
+		switch {
+		case d == 0:
+			verdict = "逐位相同（最大差 0）"
+		case d <= c.tols[i]:
+			verdict = fmt.Sprintf("一致（最大差 %.3g ≤ %.3g）", d, c.tols[i])
+		default:
+			verdict = fmt.Sprintf("不一致（最大差 %.3g > %.3g）", d, c.tols[i])
+		}
+		fmt.Fprintf(&sb, "%s%s | %s\n", n, strings.Repeat(" ", width-len([]rune(n))), verdict)
 	}
 	return sb.String()
+}
+
+// comparisonLine matches a line printed by Compare or Comparisons.
+var comparisonLine = regexp.MustCompile(`(?m)^(.*?)\s*\| (逐位相同|一致|不一致)（最大差 ([^ ）]+)`)
+
+// ComparisonVerdicts reads back the lines Compare and Comparisons printed
+// in text: for each, its name and whether it agreed (逐位相同 or 一致),
+// in order. Tests of notebooks use it.
+func ComparisonVerdicts(text string) (names []string, agree []bool) {
+	for _, m := range comparisonLine.FindAllStringSubmatch(text, -1) {
+		names = append(names, m[1])
+		agree = append(agree, m[2] != "不一致")
+	}
+	return names, agree
 }
 
 // IsNotebook reports whether the program runs in a GoNB cell.

@@ -11,7 +11,7 @@ import (
 
 func TestCompareAndTable(t *testing.T) {
 	if got := Compare("x", []float64{1, 2}, []float64{1, 2.5}, 0.1); got !=
-		"x | exact: false | approximate: false | maxdiff: 0.5" {
+		"x | 不一致（最大差 0.5 > 0.1）" {
 		t.Errorf("Compare = %q", got)
 	}
 	want := "a |  bb\n- | ---\n1 | 2.5\n"
@@ -20,6 +20,20 @@ func TestCompareAndTable(t *testing.T) {
 	}
 	if got := TableHTML([]string{"<h>"}, nil); got == "" || !strings.Contains(got, "&lt;h&gt;") {
 		t.Errorf("TableHTML does not escape: %q", got)
+	}
+}
+
+func TestComparisonVerdicts(t *testing.T) {
+	var c Comparisons
+	c.Add("same", []float64{1}, []float64{1}, 0)
+	c.Add("close", []float64{1}, []float64{1 + 6e-8}, 1e-6)
+	c.Add("far", []float64{1}, []float64{2}, 1e-6)
+	if got := c.String(); !strings.Contains(got, "close | 一致（最大差 5.96e-08 ≤ 1e-06）") && !strings.Contains(got, "close | 一致（最大差 6e-08 ≤ 1e-06）") {
+		t.Errorf("Comparisons =\n%s", got)
+	}
+	names, agree := ComparisonVerdicts("before\n" + c.String() + "after\n")
+	if !slices.Equal(names, []string{"same", "close", "far"}) || !slices.Equal(agree, []bool{true, true, false}) {
+		t.Errorf("ComparisonVerdicts = %q %v", names, agree)
 	}
 }
 
@@ -34,14 +48,14 @@ func TestComparisonsAlign(t *testing.T) {
 	if a, b := strings.Index(lines[0], "|"), strings.Index(lines[1], "|"); a != b || a != len("a much longer name than 28 columns")+1 {
 		t.Errorf("columns not aligned:\n%s", c)
 	}
-	want := "short                              | exact: true  | approximate: true  | maxdiff: 0"
+	want := "short                              | 逐位相同（最大差 0）"
 	if lines[0] != want {
 		t.Errorf("line 1:\n%q\nwant\n%q", lines[0], want)
 	}
-	if !strings.HasSuffix(lines[1], "| exact: false | approximate: false | maxdiff: 0.5") {
+	if !strings.HasSuffix(lines[1], "| 不一致（最大差 0.5 > 1e-06）") {
 		t.Errorf("line 2: %q", lines[1])
 	}
-	if got := Compare("h", []float64{1}, []float64{1, 2}, 1); got != "h | exact: false | approximate: false | maxdiff: +Inf" {
+	if got := Compare("h", []float64{1}, []float64{1, 2}, 1); got != "h | 不一致（最大差 +Inf > 1）" {
 		t.Errorf("Compare of different lengths: %q", got)
 	}
 }

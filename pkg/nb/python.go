@@ -113,13 +113,13 @@ func (r *PythonRun) readRecorded() error {
 func (r PythonRun) String() string {
 	var s string
 	if r.Live {
-		s = fmt.Sprintf("▶ 刚刚运行 ran now: %s (%s)", r.Command, r.Versions)
+		s = fmt.Sprintf("▶ 刚刚运行：%s（%s）", r.Command, r.Versions)
 	} else {
-		s = fmt.Sprintf("▶ 本机没有 PyTorch, 显示记录的输出 no PyTorch here, the recorded output: %s (recorded with %s; %s)",
+		s = fmt.Sprintf("▶ 本机没有 PyTorch，显示记录下来的输出：%s（记录时用 %s 运行 %s）",
 			filepath.ToSlash(r.Recorded), r.Versions, r.Command)
 	}
 	if r.Raw != r.Output {
-		s += "\n  NumPy 2 prints a NumPy scalar as np.float64(2.0) where NumPy 1 (the homework's) printed 2.0: rewritten as NumPy 1 prints it before comparing"
+		s += "\n  NumPy 2 把 NumPy 标量打印成 np.float64(2.0)，作业用的 NumPy 1 打印成 2.0：比较之前已按 NumPy 1 的格式改写"
 	}
 	return s
 }
@@ -129,7 +129,7 @@ func (r PythonRun) String() string {
 func (r PythonRun) Beside(goText string, opts DiffOptions) Diff {
 	fmt.Println(r)
 	d := DiffLines(r.Output, goText, opts)
-	d.Show("Python: "+filepath.Base(r.Script), "Go")
+	d.Show("Python（"+filepath.Base(r.Script)+"）", "Go")
 	return d
 }
 

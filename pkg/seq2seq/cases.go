@@ -6,9 +6,9 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 )
 
-// The homework's two cases, defined once for the notebooks, the tests and
-// the benchmarks: lecture 12's "hello" → "ohlol" models, and mathor's
-// encoder–decoder.
+// The homework's lecture-12 case, defined once for the notebooks, the tests
+// and the benchmarks: the "hello" → "ohlol" models (mathor's data is in
+// mathor.go).
 
 // Lecture12Chars is the lecture's idx2char = ['e', 'h', 'l', 'o'].
 const Lecture12Chars = "ehlo"
@@ -69,38 +69,4 @@ func Reached(variants []LectureVariant, pair Pair, seeds int,
 		}
 	}
 	return counts, nil
-}
-
-// mathor's encoder–decoder sizes: words of at most MathorNStep characters,
-// hidden size MathorHidden.
-const (
-	MathorNStep  = 5
-	MathorHidden = 128
-)
-
-// MathorChars is the vocabulary of mathor's Seq2Seq: the three symbols, then
-// the 26 lowercase letters (29 classes).
-const MathorChars = "SE?abcdefghijklmnopqrstuvwxyz"
-
-// MathorPairs are mathor's six training pairs.
-var MathorPairs = []Pair{
-	{"man", "women"}, {"black", "white"}, {"king", "queen"},
-	{"girl", "boy"}, {"up", "down"}, {"high", "low"},
-}
-
-// NewMathor returns mathor's encoder–decoder: the MathorChars vocabulary,
-// n_step MathorNStep, hidden size MathorHidden.
-func NewMathor() (*EncoderDecoder, error) {
-	vocab, err := NewVocab(MathorChars)
-	if err != nil {
-		return nil, err
-	}
-	return NewEncoderDecoder(vocab, MathorNStep, MathorHidden)
-}
-
-// MathorTraining returns mathor's training settings: 5000 epochs of batches
-// of 3 shuffled pairs, Adam lr 1e-3, seed 0 (mathor prints the cost of each
-// batch every 1000 epochs: see OnEpoch).
-func MathorTraining() Config {
-	return Config{Epochs: 5000, BatchSize: 3, LearningRate: 1e-3, Shuffle: true}
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 
-	"github.com/nndl-hw9/rnngo/pkg/backend"
 	"github.com/nndl-hw9/rnngo/pkg/rnn"
 )
 
@@ -270,23 +269,4 @@ func (p *predictor) run(x *tensors.Tensor) (string, error) {
 		chars[i] = int(c)
 	}
 	return p.vocab.Decode(chars)
-}
-
-// Predict runs model with the parameters in ctx (a Result's Ctx, or
-// LoadCheckpoint's) on input and returns the predicted string: the argmax
-// at every step.
-func Predict(ctx *context.Context, model CharModel, input string) (string, error) {
-	x, err := model.Input(input)
-	if err != nil {
-		return "", err
-	}
-	b, err := backend.Get()
-	if err != nil {
-		return "", err
-	}
-	p, err := newPredictor(b, ctx.Reuse(), model)
-	if err != nil {
-		return "", err
-	}
-	return p.run(x)
 }

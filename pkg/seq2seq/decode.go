@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/gomlx/gomlx/pkg/core/graph"
-	"github.com/gomlx/gomlx/pkg/core/shapes"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 
@@ -12,27 +11,50 @@ import (
 	"github.com/nndl-hw9/rnngo/pkg/rnn"
 )
 
-// Decoding with a trained GRUModel: greedy (many sources at once) and beam
-// search (one source), both feeding the decoder its own predictions.
+// Decoding with a trained encoder–decoder: greedy (many sources at once) and
+// beam search (one source), both feeding the decoder its own predictions.
+
+// StepModel is an encoder–decoder that Search runs one symbol at a time:
+// d2l's encoder and init_state, then its decoder, one step per call. The
+// methods build graphs; they find the model's parameters in ctx and panic
+// on errors (GoMLX's convention).
+type StepModel interface {
+	// Encode runs the encoder on src [B, Ts] (int32 indices, as a Layout
+	// lays them out) with valid lengths srcLen [B] (int32). It returns the
+	// decoder's initial state [B, …] (float32) and what every decoder step
+	// reads from the source, each [B, …] (the encoder's states, the valid
+	// lengths, …).
+	Encode(ctx *context.Context, src, srcLen *graph.Node) (state *graph.Node, memory []*graph.Node)
+	// Step is one decoder step: the previous symbols prev [B] (int32), the
+	// state [B, …] and Encode's memory give the logits of the next symbol
+	// [B, Vt], the next state (shaped as state) and the attention weights
+	// over the source steps [B, Ts] (nil for a model without attention).
+	Step(ctx *context.Context, prev, state *graph.Node, memory []*graph.Node) (logits, next, weights *graph.Node)
+}
 
 // greedyBatch is the most sources Greedy runs through the model at once; a
 // shorter last batch is padded to it, so one compiled graph serves them all.
 const greedyBatch = 256
 
-// Decoder decodes with a GRUModel whose parameters are in Ctx (a Result's
-// Ctx, or LoadCheckpoint's). It compiles two graphs on first use and keeps
-// them: the encoder, and one decoder step (the previous symbol and state in,
+// Search decodes with a StepModel whose parameters are in Ctx (a Result's
+// Ctx, or LoadCheckpoint's), the sources laid out and the targets read back
+// by Layout. It compiles two graphs on first use and keeps them: the
+// encoder, and one decoder step (the previous symbol, state and memory in;
 // the log-probabilities of the next symbol, the new state and the attention
 // weights out).
-type Decoder struct {
-	Model *GRUModel
-	Ctx   *context.Context
+type Search struct {
+	Layout *Layout
+	Model  StepModel
+	Ctx    *context.Context
 
 	encode, step *context.Exec
 }
 
-// Decoder returns a decoder using the parameters in ctx.
-func (m *GRUModel) Decoder(ctx *context.Context) *Decoder { return &Decoder{Model: m, Ctx: ctx} }
+// NewSearch returns greedy and beam search over model, with the parameters
+// in ctx and the sources and targets of layout.
+func NewSearch(layout *Layout, model StepModel, ctx *context.Context) *Search {
+	return &Search{Layout: layout, Model: model, Ctx: ctx}
+}
 
 // Translation is one decoded sequence.
 type Translation struct {
@@ -47,90 +69,101 @@ type Translation struct {
 	// (the end symbol included); Score is LogProb / L^α for beam search
 	// (L symbols), LogProb for greedy decoding.
 	LogProb, Score float64
-	// Attention has, with attention and greedy decoding, one row per symbol
-	// produced (Text's characters, then the end symbol if Ended): the weights
-	// over the source's characters and its end symbol (len([]rune(Source))+1
-	// numbers). Nil without attention and for beam search.
+	// Attention has, for a model with attention and greedy decoding, one row
+	// per symbol produced (Text's characters, then the end symbol if Ended):
+	// the weights over the source's characters and its end symbol
+	// (len([]rune(Source))+1 numbers). Nil without attention and for beam
+	// search.
 	Attention [][]float64
 }
 
-// prepare compiles the decoder's graphs on first use.
-func (d *Decoder) prepare() error {
-	if d.step != nil {
+// prepare compiles the graphs on first use.
+func (s *Search) prepare() error {
+	if s.step != nil {
 		return nil
 	}
-	m := d.Model
-	if err := m.Check(); err != nil {
+	if s.Layout == nil || s.Model == nil || s.Ctx == nil {
+		return fmt.Errorf("seq2seq: a search needs a layout, a model and a context")
+	}
+	if err := s.Layout.Check(); err != nil {
 		return err
 	}
 	b, err := backend.Get()
 	if err != nil {
 		return fmt.Errorf("seq2seq: %w", err)
 	}
-	ctx := d.Ctx.Reuse()
-	encode, err := context.NewExec(b, ctx, func(ctx *context.Context, src, srcLen *graph.Node) (*graph.Node, *graph.Node) {
-		return m.Encode(ctx, src, srcLen)
+	ctx := s.Ctx.Reuse()
+	encode, err := context.NewExec(b, ctx, func(ctx *context.Context, src, srcLen *graph.Node) []*graph.Node {
+		state, memory := s.Model.Encode(ctx, src, srcLen)
+		return append([]*graph.Node{state}, memory...)
 	})
 	if err != nil {
 		return err
 	}
 	step, err := context.NewExec(b, ctx, func(ctx *context.Context, inputs []*graph.Node) []*graph.Node {
-		tok, h, values, srcLen, final := inputs[0], inputs[1], inputs[2], inputs[3], inputs[4]
-		l := rnn.Must(m.layers(ctx))
-		hNext, weights := m.step(l, l.decEmb.Forward(tok), h, m.memory(l, values, final, srcLen))
-		if weights == nil {
-			weights = graph.Zeros(h.Graph(), shapes.Make(h.DType(), values.Shape().Dim(0), values.Shape().Dim(1)))
+		logits, next, weights := s.Model.Step(ctx, inputs[0], inputs[1], inputs[2:])
+		out := []*graph.Node{graph.LogSoftmax(logits, -1), next}
+		if weights != nil {
+			out = append(out, weights)
 		}
-		return []*graph.Node{graph.LogSoftmax(l.dense.Forward(hNext), -1), hNext, weights}
+		return out
 	})
 	if err != nil {
 		return err
 	}
-	d.encode, d.step = encode, step
+	s.encode, s.step = encode, step
 	return nil
 }
 
 // encoded is the encoder's results for a batch of sources.
 type encoded struct {
-	lens          []int // characters + 1 (End)
-	srcLen        *tensors.Tensor
-	values, state *tensors.Tensor
+	lens   []int // characters + 1 (End)
+	state  *tensors.Tensor
+	memory []*tensors.Tensor
 }
 
-// run encodes sources (each checked as Examples checks it).
-func (d *Decoder) run(sources []string) (encoded, error) {
-	m := d.Model
+// run encodes sources (each checked as Layout.Examples checks it).
+func (s *Search) run(sources []string) (encoded, error) {
+	l := s.Layout
 	var flat []int32
 	e := encoded{lens: make([]int, len(sources))}
 	lens32 := make([]int32, len(sources))
-	for i, s := range sources {
-		idx, n, err := m.SourceIndices(s)
+	for i, src := range sources {
+		idx, n, err := l.SourceIndices(src)
 		if err != nil {
 			return e, fmt.Errorf("seq2seq: source %d: %w", i, err)
 		}
 		flat, e.lens[i], lens32[i] = append(flat, idx...), n, int32(n)
 	}
-	e.srcLen = tensors.FromFlatDataAndDimensions(lens32, len(sources))
-	out, err := d.encode.Exec(tensors.FromFlatDataAndDimensions(flat, len(sources), m.SourceSteps()), e.srcLen)
+	out, err := s.encode.Exec(tensors.FromFlatDataAndDimensions(flat, len(sources), l.SourceSteps()),
+		tensors.FromFlatDataAndDimensions(lens32, len(sources)))
 	if err != nil {
 		return e, fmt.Errorf("seq2seq: encoding: %w", err)
 	}
-	e.values, e.state = out[0], out[1]
+	e.state, e.memory = out[0], out[1:]
 	return e, nil
 }
 
 // stepOnce runs one decoder step on every row: the previous symbols tok and
-// states h [N, H]. It returns the log-probabilities [N][V], the new states
-// and the attention weights [N][Ts].
-func (d *Decoder) stepOnce(tok []int32, h *tensors.Tensor, e encoded) ([][]float64, *tensors.Tensor, [][]float64, error) {
-	out, err := d.step.Exec(tensors.FromFlatDataAndDimensions(tok, len(tok)), h, e.values, e.srcLen, e.state)
+// states h. It returns the log-probabilities [N][V], the new states and the
+// attention weights [N][Ts] (nil without attention).
+func (s *Search) stepOnce(tok []int32, h *tensors.Tensor, e encoded) ([][]float64, *tensors.Tensor, [][]float64, error) {
+	args := []any{tensors.FromFlatDataAndDimensions(tok, len(tok)), h}
+	for _, m := range e.memory {
+		args = append(args, m)
+	}
+	out, err := s.step.Exec(args...)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("seq2seq: decoding: %w", err)
 	}
-	return rows(out[0]), out[1], rows(out[2]), nil
+	var weights [][]float64
+	if len(out) > 2 {
+		weights = rows(out[2])
+	}
+	return rows(out[0]), out[1], weights, nil
 }
 
-// rows splits a [N, K] tensor into N rows of float64s.
+// rows splits a [N, …] tensor into N rows of float64s.
 func rows(t *tensors.Tensor) [][]float64 {
 	flat := rnn.Float64s(t)
 	n := t.Shape().Dim(0)
@@ -149,15 +182,15 @@ func rows(t *tensors.Tensor) [][]float64 {
 // of 256. A bad source (empty, too long, a character outside the
 // vocabulary) is an error that names it; an untrained model decodes without
 // error (Ended false where no end symbol came).
-func (d *Decoder) Greedy(sources []string, maxLen int) ([]Translation, error) {
+func (s *Search) Greedy(sources []string, maxLen int) ([]Translation, error) {
 	if len(sources) == 0 {
 		return nil, fmt.Errorf("seq2seq: no sources to decode")
 	}
-	if err := d.prepare(); err != nil {
+	if err := s.prepare(); err != nil {
 		return nil, err
 	}
 	if maxLen <= 0 {
-		maxLen = d.Model.TargetSteps()
+		maxLen = s.Layout.TargetSteps()
 	}
 	out := make([]Translation, 0, len(sources))
 	for lo := 0; lo < len(sources); lo += greedyBatch {
@@ -168,7 +201,7 @@ func (d *Decoder) Greedy(sources []string, maxLen int) ([]Translation, error) {
 				padded = append(padded[:len(padded):len(padded)], batch[0])
 			}
 		}
-		ts, err := d.greedyBatch(padded, maxLen)
+		ts, err := s.greedyBatch(padded, maxLen)
 		if err != nil {
 			return nil, fmt.Errorf("%w (in the batch starting at source %d)", err, lo)
 		}
@@ -177,14 +210,14 @@ func (d *Decoder) Greedy(sources []string, maxLen int) ([]Translation, error) {
 	return out, nil
 }
 
-func (d *Decoder) greedyBatch(sources []string, maxLen int) ([]Translation, error) {
-	m := d.Model
-	e, err := d.run(sources)
+func (s *Search) greedyBatch(sources []string, maxLen int) ([]Translation, error) {
+	l := s.Layout
+	e, err := s.run(sources)
 	if err != nil {
 		return nil, err
 	}
-	start, _ := m.Tgt.Index(m.Start)
-	end, _ := m.Tgt.Index(m.End)
+	start, _ := l.Tgt.Index(l.Start)
+	end, _ := l.Tgt.Index(l.End)
 	n := len(sources)
 	tok := make([]int32, n)
 	for i := range tok {
@@ -192,12 +225,12 @@ func (d *Decoder) greedyBatch(sources []string, maxLen int) ([]Translation, erro
 	}
 	ts := make([]Translation, n)
 	symbols := make([][]int, n)
-	for i, s := range sources {
-		ts[i].Source = s
+	for i, src := range sources {
+		ts[i].Source = src
 	}
 	h := e.state
 	for step := 0; step < maxLen; step++ {
-		logp, hNext, weights, err := d.stepOnce(tok, h, e)
+		logp, hNext, weights, err := s.stepOnce(tok, h, e)
 		if err != nil {
 			return nil, err
 		}
@@ -209,7 +242,7 @@ func (d *Decoder) greedyBatch(sources []string, maxLen int) ([]Translation, erro
 			best := argmax(logp[i])
 			tok[i] = int32(best)
 			ts[i].LogProb += logp[i][best]
-			if m.Attention {
+			if weights != nil {
 				ts[i].Attention = append(ts[i].Attention, weights[i][:e.lens[i]])
 			}
 			if best == end {
@@ -225,7 +258,7 @@ func (d *Decoder) greedyBatch(sources []string, maxLen int) ([]Translation, erro
 		h = hNext
 	}
 	for i := range ts {
-		text, err := m.Tgt.Decode(symbols[i])
+		text, err := l.Tgt.Decode(symbols[i])
 		if err != nil {
 			return nil, err
 		}
@@ -249,49 +282,50 @@ func argmax(row []float64) int {
 // MaxLen means TargetSteps) and returns every candidate, best score first.
 // The decoder runs on Beam rows at every step (rows of finished hypotheses
 // are filled with copies), so one compiled graph serves the whole search.
-func (d *Decoder) Beam(source string, cfg BeamConfig) ([]Translation, error) {
-	m := d.Model
-	if cfg.MaxLen == 0 {
-		cfg.MaxLen = m.TargetSteps()
-	}
+func (s *Search) Beam(source string, cfg BeamConfig) ([]Translation, error) {
 	if cfg.Beam < 1 {
 		return nil, fmt.Errorf("seq2seq: beam size must be at least 1, got %d", cfg.Beam)
 	}
-	if err := d.prepare(); err != nil {
+	if err := s.prepare(); err != nil {
 		return nil, err
 	}
-	one, err := d.run([]string{source})
+	l := s.Layout
+	if cfg.MaxLen == 0 {
+		cfg.MaxLen = l.TargetSteps()
+	}
+	one, err := s.run([]string{source})
 	if err != nil {
 		return nil, err
 	}
 	// The encoder's results, repeated on Beam rows.
 	k := cfg.Beam
-	e := encoded{lens: []int{one.lens[0]}, srcLen: repeatRows(one.srcLen, k), values: repeatRows(one.values, k), state: repeatRows(one.state, k)}
-	hidden := m.Hidden
-	prev := rnn.Float64s(one.state) // the states of the previous call's rows, [rows·H]
+	e := encoded{lens: one.lens, state: repeatRows(one.state, k)}
+	for _, m := range one.memory {
+		e.memory = append(e.memory, repeatRows(m, k))
+	}
+	dims := e.state.Shape().Dimensions
+	size := e.state.Shape().Size() / k                   // the numbers of one row's state
+	prev := tensors.MustCopyFlatData[float32](one.state) // the states of the previous call's rows
 	step := func(parents, last []int) ([][]float64, error) {
-		h := make([]float32, k*hidden)
+		h := make([]float32, k*size)
 		tok := make([]int32, k)
 		for j := range k {
 			src := j
 			if j >= len(parents) {
 				src = 0 // filler row
 			}
-			p := parents[src]
-			for c := range hidden {
-				h[j*hidden+c] = float32(prev[p*hidden+c])
-			}
+			copy(h[j*size:(j+1)*size], prev[parents[src]*size:(parents[src]+1)*size])
 			tok[j] = int32(last[src])
 		}
-		logp, hNext, _, err := d.stepOnce(tok, tensors.FromFlatDataAndDimensions(h, k, hidden), e)
+		logp, hNext, _, err := s.stepOnce(tok, tensors.FromFlatDataAndDimensions(h, dims...), e)
 		if err != nil {
 			return nil, err
 		}
-		prev = rnn.Float64s(hNext)
+		prev = tensors.MustCopyFlatData[float32](hNext)
 		return logp[:len(parents)], nil
 	}
-	start, _ := m.Tgt.Index(m.Start)
-	end, _ := m.Tgt.Index(m.End)
+	start, _ := l.Tgt.Index(l.Start)
+	end, _ := l.Tgt.Index(l.End)
 	hyps, err := BeamSearch(step, start, end, cfg)
 	if err != nil {
 		return nil, err
@@ -302,7 +336,7 @@ func (d *Decoder) Beam(source string, cfg BeamConfig) ([]Translation, error) {
 		if hyp.Ended {
 			symbols = symbols[:len(symbols)-1]
 		}
-		text, err := m.Tgt.Decode(symbols)
+		text, err := l.Tgt.Decode(symbols)
 		if err != nil {
 			return nil, err
 		}

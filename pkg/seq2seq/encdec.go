@@ -11,16 +11,6 @@ import (
 	"github.com/nndl-hw9/rnngo/pkg/rnn"
 )
 
-// The special symbols of mathor's encoder–decoder vocabulary.
-const (
-	// Start ('S') is the decoder's first input.
-	Start = 'S'
-	// End ('E') ends a sequence: appended to the encoder's input and the decoder's target.
-	End = 'E'
-	// Pad ('?') pads a word to NStep characters.
-	Pad = '?'
-)
-
 // EncoderDecoder is mathor's character Seq2Seq: an encoder RNN reads the
 // padded source word and its end symbol; a decoder RNN, started from the
 // encoder's final state h_n, reads the start symbol and the padded target;
@@ -31,6 +21,10 @@ const (
 // Parameters live in the scopes "encoder", "decoder" and "fc" under
 // PyTorch's names, so a state_dict of mathor's model loads by name. It is a
 // Model: Train trains it; a Translator (translate.go) decodes with it.
+//
+// Deprecated: notebook 03 writes this model, its training loop and its
+// decoders in its cells (internal/notebook03 is generated from them). This
+// copy stays only for notebook 04's cells that still call it.
 type EncoderDecoder struct {
 	// Vocab must contain Start, End and Pad (MathorChars does).
 	Vocab *Vocab
@@ -43,6 +37,8 @@ type EncoderDecoder struct {
 
 // NewEncoderDecoder checks the configuration: the vocabulary must have the
 // three symbols, NStep and Hidden must be positive.
+//
+// Deprecated: see EncoderDecoder.
 func NewEncoderDecoder(vocab *Vocab, nStep, hidden int) (*EncoderDecoder, error) {
 	if vocab == nil {
 		return nil, fmt.Errorf("seq2seq: no vocabulary for the encoder–decoder")
@@ -76,6 +72,8 @@ func (m *EncoderDecoder) Steps() int { return m.NStep + 1 }
 // class indices of EncIn's and DecIn's one-hot rows, [B, NStep+1] int32:
 // the model reads those (a row lookup gives exactly the product with the
 // one-hot rows, without the matrix product).
+//
+// Deprecated: see EncoderDecoder.
 type Batch struct {
 	EncIn, DecIn, DecOut *tensors.Tensor
 	EncIdx, DecIdx       *tensors.Tensor
@@ -260,4 +258,29 @@ func (m *EncoderDecoder) Loss(logits, decOut *graph.Node, r Reduction) *graph.No
 		return sum
 	}
 	return graph.DivScalar(sum, float64(steps))
+}
+
+// MathorHidden is the hidden size of mathor's encoder–decoder.
+//
+// Deprecated: see EncoderDecoder.
+const MathorHidden = 128
+
+// NewMathor returns mathor's encoder–decoder: the MathorChars vocabulary,
+// n_step MathorNStep, hidden size MathorHidden.
+//
+// Deprecated: see EncoderDecoder.
+func NewMathor() (*EncoderDecoder, error) {
+	vocab, err := NewVocab(MathorChars)
+	if err != nil {
+		return nil, err
+	}
+	return NewEncoderDecoder(vocab, MathorNStep, MathorHidden)
+}
+
+// MathorTraining returns mathor's training settings for Train: 5000 epochs of
+// batches of 3 shuffled pairs, Adam lr 1e-3, seed 0.
+//
+// Deprecated: see EncoderDecoder.
+func MathorTraining() Config {
+	return Config{Epochs: 5000, BatchSize: 3, LearningRate: 1e-3, Shuffle: true}
 }

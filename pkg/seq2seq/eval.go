@@ -5,7 +5,6 @@ import (
 	"math"
 
 	"github.com/gomlx/gomlx/pkg/core/graph"
-	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 
 	"github.com/nndl-hw9/rnngo/pkg/backend"
@@ -179,59 +178,4 @@ func EvalLoss(m Model, ctx *context.Context, pairs []Pair, r Reduction) (float64
 		return 0, fmt.Errorf("seq2seq: evaluating the loss: %w", err)
 	}
 	return rnn.Float64s(res[0])[0], nil
-}
-
-// Gradients is one forward and backward pass of a GRUModel with the
-// parameters in ctx, on inputs and labels laid out as Examples lays them
-// out: the logits [B, Tt, Vt], the attention weights [B, Tt, Ts] (nil
-// without attention), the loss (ReduceMean) and its gradient with respect to
-// every parameter, by state_dict name — what a PyTorch reference of the
-// same module is compared with.
-type Gradients struct {
-	Logits, Attention []float64
-	Loss              float64
-	Grads             map[string][]float64
-}
-
-// Gradients computes them (see the type).
-func (m *GRUModel) Gradients(ctx *context.Context, inputs []*tensors.Tensor, labels *tensors.Tensor) (*Gradients, error) {
-	if len(inputs) != 3 {
-		return nil, fmt.Errorf("seq2seq: the GRU model takes 3 inputs (src, src_len, dec_in), got %d", len(inputs))
-	}
-	l, err := m.layers(ctx)
-	if err != nil {
-		return nil, err
-	}
-	names, params := l.namedParameters()
-	b, err := backend.Get()
-	if err != nil {
-		return nil, fmt.Errorf("seq2seq: %w", err)
-	}
-	exec, err := context.NewExec(b, ctx.Reuse(), func(ctx *context.Context, in []*graph.Node) []*graph.Node {
-		logits, weights := m.Logits(ctx, in[0], in[1], in[2])
-		loss := m.Loss(logits, in[3], ReduceMean)
-		if weights == nil {
-			weights = graph.ScalarZero(loss.Graph(), loss.DType())
-		}
-		nodes := make([]*graph.Node, len(params))
-		for i, p := range params {
-			nodes[i] = p.Variable.ValueGraph(loss.Graph())
-		}
-		return append([]*graph.Node{logits, weights, loss}, graph.Gradient(loss, nodes...)...)
-	})
-	if err != nil {
-		return nil, err
-	}
-	res, err := exec.Exec(inputs[0], inputs[1], inputs[2], labels)
-	if err != nil {
-		return nil, fmt.Errorf("seq2seq: gradients: %w", err)
-	}
-	g := &Gradients{Logits: rnn.Float64s(res[0]), Loss: rnn.Float64s(res[2])[0], Grads: map[string][]float64{}}
-	if m.Attention {
-		g.Attention = rnn.Float64s(res[1])
-	}
-	for i, n := range names {
-		g.Grads[n] = rnn.Float64s(res[3+i])
-	}
-	return g, nil
 }

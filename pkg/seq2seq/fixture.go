@@ -2,119 +2,160 @@ package seq2seq
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
+	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/core/tensors/numpy"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 
+	"github.com/nndl-hw9/rnngo/pkg/backend"
 	"github.com/nndl-hw9/rnngo/pkg/rnn"
 )
 
-// GRUReference is a PyTorch run of a GRUModel's modules, as
-// tools/pytorch/attention_fixture.py writes it (testdata/attention.npz,
-// testdata/plain.npz): the model it describes, with the reference's weights
-// loaded into Ctx, its batch (Inputs as Examples lays them out, Labels) and
-// what PyTorch computed (Want: "logits", "attention" with attention, "loss",
-// and "grad.<name>" for every parameter).
-type GRUReference struct {
-	Model          *GRUModel
-	Ctx            *context.Context
-	Inputs         []*tensors.Tensor
-	Labels         *tensors.Tensor
-	Want           map[string][]float64
-	ParameterCount int
+// AttentionFixture is one of the PyTorch runs that
+// tools/pytorch/attention_fixture.py writes (attention.npz, plain.npz): d2l's
+// GRU encoder–decoder, with or without attention, its weights, a batch and
+// what PyTorch computed from them, to check an encoder–decoder written in Go
+// against.
+type AttentionFixture struct {
+	// Layout has the batch's sequence lengths and placeholder vocabularies of
+	// the fixture's sizes, whose first three symbols are DateSpecials (start
+	// 0, end 1, pad 2, as the fixture numbers them).
+	Layout *Layout
+	// Embed and Hidden are the embedding and hidden sizes; Attention says
+	// whether the decoder attends (the fixture holds attention weights).
+	Embed, Hidden int
+	Attention     bool
+	// StateDict holds every parameter under its state_dict name
+	// ("encoder.embedding.weight", "decoder.attention.W_q.weight", …).
+	StateDict map[string]*tensors.Tensor
+	// Inputs are src, src_len and dec_in, as Layout.Examples lays them out;
+	// Labels the targets.
+	Inputs []*tensors.Tensor
+	Labels *tensors.Tensor
+	// Want is what PyTorch computed: "logits" [B, Tt, Vt], "attention"
+	// [B, Tt, Ts] (with attention), "loss" (CrossEntropyLoss with
+	// ignore_index=pad) and "grad.<name>", the loss's gradient with respect
+	// to every parameter.
+	Want map[string][]float64
 }
 
-// LoadGRUReference reads a reference file and loads its weights into ctx
-// (whose hyperparameters, rnn.ParamCustomGradient say, apply). The model's
-// sizes come from the file; its vocabularies are placeholders of the right
-// sizes whose first three symbols are the DateSpecials (start 0, end 1,
-// pad 2, as the reference numbers them).
-func LoadGRUReference(path string, ctx *context.Context) (*GRUReference, error) {
+// LoadAttentionFixture reads a fixture file (see AttentionFixture).
+func LoadAttentionFixture(path string) (*AttentionFixture, error) {
 	arrays, err := numpy.FromNpzFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("seq2seq: reading %s: %w", path, err)
 	}
-	need := func(name string) (*tensors.Tensor, error) {
-		if t, ok := arrays[name]; ok {
-			return t, nil
-		}
-		return nil, fmt.Errorf("seq2seq: %s has no %q", path, name)
-	}
-	r := &GRUReference{Ctx: ctx, Want: map[string][]float64{}}
-	params := map[string]*tensors.Tensor{}
+	f := &AttentionFixture{StateDict: map[string]*tensors.Tensor{}, Want: map[string][]float64{}}
 	for k, v := range arrays {
 		switch name, isParam := strings.CutPrefix(k, "param."); {
 		case isParam:
-			params[name] = v
+			f.StateDict[name] = v
 		case k == "src" || k == "src_len" || k == "dec_in" || k == "labels":
 		default:
-			r.Want[k] = rnn.Float64s(v)
+			f.Want[k] = rnn.Float64s(v)
 		}
 	}
-	r.ParameterCount = len(params)
-	for _, name := range []string{"src", "src_len", "dec_in", "labels"} {
-		t, err := need(name)
-		if err != nil {
-			return nil, err
-		}
-		if name == "labels" {
-			r.Labels = t
-		} else {
-			r.Inputs = append(r.Inputs, t)
+	for _, name := range []string{"src", "src_len", "dec_in", "labels", "param.encoder.embedding.weight",
+		"param.decoder.embedding.weight", "param.encoder.rnn.weight_hh_l0"} {
+		if _, ok := arrays[name]; !ok {
+			return nil, fmt.Errorf("seq2seq: %s has no %q", path, name)
 		}
 	}
-	srcEmb, err := need("param.encoder.embedding.weight")
-	if err != nil {
-		return nil, err
-	}
-	tgtEmb, err := need("param.decoder.embedding.weight")
-	if err != nil {
-		return nil, err
-	}
-	hh, err := need("param.encoder.rnn.weight_hh_l0")
-	if err != nil {
-		return nil, err
-	}
-	vocab := func(n int) (*Vocab, error) {
+	f.Inputs, f.Labels = []*tensors.Tensor{arrays["src"], arrays["src_len"], arrays["dec_in"]}, arrays["labels"]
+	srcEmb, tgtEmb := arrays["param.encoder.embedding.weight"].Shape(), arrays["param.decoder.embedding.weight"].Shape()
+	f.Embed, f.Hidden = srcEmb.Dim(1), arrays["param.encoder.rnn.weight_hh_l0"].Shape().Dim(1)
+	f.Attention = f.Want["attention"] != nil
+	vocab := func(n int) (string, error) {
 		const symbols = "abcdefghijklmnopqrstuvwxyz"
 		if n < 4 || n > 3+len(symbols) {
-			return nil, fmt.Errorf("seq2seq: %s: a vocabulary of %d symbols (want 4 to %d)", path, n, 3+len(symbols))
+			return "", fmt.Errorf("seq2seq: %s: a vocabulary of %d symbols (want 4 to %d)", path, n, 3+len(symbols))
 		}
-		return NewVocab(string([]rune{DateStart, DateEnd, DatePad}) + symbols[:n-3])
+		return string([]rune{DateStart, DateEnd, DatePad}) + symbols[:n-3], nil
 	}
-	m := &GRUModel{Specials: DateSpecials, MaxSource: r.Inputs[0].Shape().Dim(1) - 1, MaxTarget: r.Inputs[2].Shape().Dim(1) - 1,
-		Embed: srcEmb.Shape().Dim(1), Hidden: hh.Shape().Dim(1), Attention: r.Want["attention"] != nil}
-	if m.Src, err = vocab(srcEmb.Shape().Dim(0)); err != nil {
-		return nil, err
-	}
-	if m.Tgt, err = vocab(tgtEmb.Shape().Dim(0)); err != nil {
-		return nil, err
-	}
-	if err := m.Build(ctx); err != nil {
-		return nil, err
-	}
-	if err := rnn.SetStateDict(ctx, params); err != nil {
-		return nil, fmt.Errorf("seq2seq: %s: %w", path, err)
-	}
-	r.Model = m
-	return r, nil
-}
-
-// Run computes on the reference's batch what the reference holds (see
-// GRUModel.Gradients), under the same names.
-func (r *GRUReference) Run() (map[string][]float64, error) {
-	g, err := r.Model.Gradients(r.Ctx, r.Inputs, r.Labels)
+	src, err := vocab(srcEmb.Dim(0))
 	if err != nil {
 		return nil, err
 	}
-	got := map[string][]float64{"logits": g.Logits, "loss": {g.Loss}}
-	if r.Model.Attention {
-		got["attention"] = g.Attention
+	tgt, err := vocab(tgtEmb.Dim(0))
+	if err != nil {
+		return nil, err
 	}
-	for name, grad := range g.Grads {
-		got["grad."+name] = grad
+	f.Layout, err = NewLayout(src, tgt, DateSpecials, f.Inputs[0].Shape().Dim(1)-1, f.Inputs[2].Shape().Dim(1)-1)
+	if err != nil {
+		return nil, fmt.Errorf("seq2seq: %s: %w", path, err)
+	}
+	return f, nil
+}
+
+// Run computes on the fixture's batch what the fixture holds, under the same
+// names, with an encoder–decoder written in Go: ctx must hold the model's
+// parameters under the fixture's names (built, not yet set: Run sets them to
+// the fixture's weights); forward computes the logits [B, Tt, Vt] and the
+// attention weights [B, Tt, Ts] (nil without attention) of src, srcLen and
+// decIn, and loss the loss of the logits against the labels. The gradients
+// are of the loss with respect to every trainable variable in ctx, by
+// state_dict name (as rnn.StateDict names them).
+func (f *AttentionFixture) Run(ctx *context.Context, forward func(ctx *context.Context, src, srcLen, decIn *graph.Node) (logits, weights *graph.Node),
+	loss func(logits, labels *graph.Node) *graph.Node) (map[string][]float64, error) {
+	if err := rnn.SetStateDict(ctx, f.StateDict); err != nil {
+		return nil, fmt.Errorf("seq2seq: %w", err)
+	}
+	names, vars := trainable(ctx)
+	b, err := backend.Get()
+	if err != nil {
+		return nil, fmt.Errorf("seq2seq: %w", err)
+	}
+	exec, err := context.NewExec(b, ctx.Reuse(), func(ctx *context.Context, in []*graph.Node) []*graph.Node {
+		logits, weights := forward(ctx, in[0], in[1], in[2])
+		l := loss(logits, in[3])
+		if weights == nil {
+			weights = graph.ScalarZero(l.Graph(), l.DType())
+		}
+		nodes := make([]*graph.Node, len(vars))
+		for i, v := range vars {
+			nodes[i] = v.ValueGraph(l.Graph())
+		}
+		return append([]*graph.Node{logits, weights, l}, graph.Gradient(l, nodes...)...)
+	})
+	if err != nil {
+		return nil, err
+	}
+	res, err := exec.Exec(f.Inputs[0], f.Inputs[1], f.Inputs[2], f.Labels)
+	if err != nil {
+		return nil, fmt.Errorf("seq2seq: running the fixture's batch: %w", err)
+	}
+	got := map[string][]float64{"logits": rnn.Float64s(res[0]), "loss": rnn.Float64s(res[2])}
+	if f.Attention {
+		got["attention"] = rnn.Float64s(res[1])
+	}
+	for i, name := range names {
+		got["grad."+name] = rnn.Float64s(res[3+i])
 	}
 	return got, nil
+}
+
+// trainable lists the trainable variables in ctx's scope, sorted by their
+// state_dict names (the scope below ctx's with "." for "/", then the name).
+func trainable(ctx *context.Context) ([]string, []*context.Variable) {
+	root := strings.TrimSuffix(ctx.Scope(), context.ScopeSeparator) + context.ScopeSeparator
+	byName := map[string]*context.Variable{}
+	for v := range ctx.IterVariables() {
+		if rel, ok := strings.CutPrefix(v.Scope()+context.ScopeSeparator, root); ok && v.Trainable {
+			rel = strings.TrimPrefix(rel, context.ScopeSeparator) // a variable in ctx's own scope
+			byName[strings.ReplaceAll(rel, context.ScopeSeparator, ".")+v.Name()] = v
+		}
+	}
+	names := make([]string, 0, len(byName))
+	for n := range byName {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	vars := make([]*context.Variable, len(names))
+	for i, n := range names {
+		vars[i] = byName[n]
+	}
+	return names, vars
 }

@@ -7,8 +7,8 @@ package seq2seq
 //
 // run with PyTorch 1.13.1 (Debian's python3-torch), whose output is
 // testdata/liuer-hello-ohlol-outputs.txt; TestLecture12PyTorchReachedIsQuoted
-// checks them against that file, and TestHelloInitIsRealPyTorch against a
-// fresh run where PyTorch is installed.
+// checks them against that file, and internal/notebook02's
+// TestHelloInitIsRealPyTorch against a fresh run where PyTorch is installed.
 
 // Lecture12PyTorchReached counts, for each of Lecture12's variants, the runs
 // among torch.manual_seed(0…29) that predict "ohlol" at epoch 15 in PyTorch.

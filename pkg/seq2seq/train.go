@@ -136,7 +136,7 @@ type Epoch struct {
 }
 
 // Result is a trained model: the context holding its parameters (under the
-// model's scopes, ready for Predict, a Translator or SaveCheckpoint), the loss
+// model's scopes, ready for a Translator or SaveCheckpoint), the loss
 // of every step and the wall time of the training loop.
 type Result struct {
 	Ctx   *context.Context

@@ -14,10 +14,13 @@ import (
 
 // Decoding with a trained EncoderDecoder: mathor's translate (the decoder fed
 // padding) and greedy decoding (the decoder fed its own predictions).
+// Deprecated with EncoderDecoder: notebook 03 writes both in its cells.
 
 // Translator translates words with a trained EncoderDecoder whose
 // parameters are in Ctx (a Result's Ctx, or LoadCheckpoint's). It compiles
 // its graphs on first use and keeps them.
+//
+// Deprecated: see EncoderDecoder.
 type Translator struct {
 	Model *EncoderDecoder
 	Ctx   *context.Context
@@ -94,6 +97,8 @@ func (t *Translator) prepare(word string) (Batch, error) {
 // Decoded is one translation: Steps is the argmax character of every
 // decoder step, Text the translation read from it, and Ended whether an end
 // symbol 'E' was produced (when it was not, Text is every step's character).
+//
+// Deprecated: see EncoderDecoder.
 type Decoded struct {
 	Steps string
 	Text  string

@@ -1,27 +1,26 @@
-// Package theory holds the experiments of notebook 05, which demonstrates
-// the week's theory (NNDL chapter 6) with numbers computed live:
+// Package theory is what notebook 05 (this week's theory, measured: BPTT,
+// vanishing and exploding gradients, gated memory, gradient clipping)
+// imports besides pkg/rnn's layers — its data, its PyTorch reference
+// numbers, a little linear algebra and its results file:
 //
-//   - BPTT by hand (bptt.go): the δ recursion for rnn.SRN in plain Go
-//     float64 (BPTT), the chain of Jacobians ∂h_t/∂h_0 (Jacobians,
-//     JacobianNorms), checked against pkg/rnn's gradients (LibraryGradients)
-//     and PyTorch's autograd (LoadPyTorchBPTT: testdata/bptt.npz, written by
-//     tools/pytorch/bptt_fixture.py and embedded).
-//   - Exploding and vanishing gradients (flow.go, linalg.go): ‖∂h_T/∂h_0‖₂
-//     for recurrent matrices of a chosen spectral radius, with tanh and
-//     without activation (Flow); the spectral norm and radius (SpectralNorm,
-//     SpectralRadius, RandomRecurrent).
-//   - Memory capacity (digits.go, classifier.go, memory.go): the practice
-//     book's digit-sum task (DigitSum), an Embedding → RNN | LSTM | GRU →
-//     Linear classifier that is a seq2seq.Model trained with seq2seq.Train
-//     (Classifier, Accuracy), and the experiment over K and the three kinds
-//     (Memory).
-//   - Gradient clipping (steps.go, clipping.go): a thin training loop with
-//     plain SGD and rnn.WithClipGradNorm recording every step's loss and
-//     gradient norm (TrainSteps), and the diverging run with and without
-//     clipping (Clipping).
-//   - The notebook's key results, saved as JSON for its summary and for
-//     notebook 04 (results.go: Results, UpdateResults, LoadResults).
+//   - The digit-sum task of the practice book (《神经网络与深度学习：案例与实践》
+//     §6.1, digits.go): DigitSum generates it, DigitTensors encodes a batch,
+//     Batches is a shuffling train.Dataset of it (DataLoader's counterpart);
+//     ChanceAccuracy and MajorityAccuracy are its baselines.
+//   - PyTorch's autograd on section 1's SRN (fixture.go): LoadPyTorchBPTT
+//     reads testdata/bptt.npz (written by tools/pytorch/bptt_fixture.py,
+//     embedded), its gradients as Gradients.
+//   - Linear algebra in plain Go float64 on [][]float64 (linalg.go):
+//     NumPy-like helpers (Zeros, Eye, MatMul, MatTVec, AddOuter, Scale,
+//     Flatten, Reshape), the spectral norm and the spectral radius
+//     (SpectralNorm, SpectralRadius), random matrices (RandomNormal,
+//     RandomRecurrent with a chosen spectral radius).
+//   - The notebook's key results (results.go, summary.go): Results, saved
+//     as JSON by each section (UpdateResults) and read back (LoadResults) by
+//     the notebook's summary and by notebook 04, and Summary, the chapter in
+//     four points filled in from them.
 //
-// Functions return errors that say what was expected and what was got; the
-// numbers are float64 throughout the from-scratch code.
+// What the notebook teaches — BPTT by hand, the Jacobian chain, the
+// classifiers, their training loop and the clipping run — is written in its
+// cells; internal/notebook05 is generated from them for the tests.
 package theory

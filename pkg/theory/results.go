@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 )
 
 // ResultsFile is where notebook 05 keeps its key results, relative to the
@@ -42,6 +44,110 @@ type BPTTResult struct {
 	JacobianNorms []float64 `json:"jacobian_norms"`
 }
 
+// FlowCurve is one curve of section 2: ‖∂h_T/∂h_0‖₂ for T = 1…len(Norms),
+// for a recurrent matrix U of spectral radius Radius, with or without tanh.
+type FlowCurve struct {
+	Radius float64 `json:"radius"`
+	// Activation is "tanh" or "none".
+	Activation string    `json:"activation"`
+	Norms      []float64 `json:"norms"`
+	// NormU is ‖U‖₂, the most one step can stretch (≥ ρ(U)).
+	NormU float64 `json:"norm_u"`
+}
+
+// Rate is the geometric mean factor per step over the last half of the
+// curve, (‖J_T‖/‖J_{T/2}‖)^{1/(T−T/2)}: < 1 decays, ≈ 1 stays, > 1 grows.
+func (c FlowCurve) Rate() float64 {
+	n := len(c.Norms)
+	if n < 2 {
+		return math.NaN()
+	}
+	half := n/2 - 1
+	return math.Pow(c.Norms[n-1]/c.Norms[half], 1/float64(n-1-half))
+}
+
+// Verdict reads Rate: "decays" below 0.97 a step, "grows" above 1.03,
+// "stays" in between.
+func (c FlowCurve) Verdict() string {
+	switch r := c.Rate(); {
+	case r < 0.97:
+		return "decays"
+	case r > 1.03:
+		return "grows"
+	default:
+		return "stays"
+	}
+}
+
+// Kind names the recurrent layer of section 3's classifiers.
+type Kind string
+
+// The three recurrent layers compared: pkg/rnn's RNN (tanh), LSTM and GRU.
+const (
+	SRN  Kind = "SRN"
+	LSTM Kind = "LSTM"
+	GRU  Kind = "GRU"
+)
+
+// Kinds are the three, in the order the notebook shows them.
+var Kinds = []Kind{SRN, LSTM, GRU}
+
+// MemoryConfig records the settings of section 3's memory experiment: for
+// every sequence length K, DigitSum data, and a classifier of every kind
+// trained on it and scored on the test sequences.
+type MemoryConfig struct {
+	// Ks are the sequence lengths, Kinds the models (every kind is trained
+	// on the same data for a given K).
+	Ks    []int
+	Kinds []Kind
+	// Train and Test are the numbers of sequences per K; DataSeed seeds
+	// DigitSum.
+	Train, Test int
+	DataSeed    uint64
+	// Embed and Hidden are the classifier's sizes.
+	Embed, Hidden int
+	// Epochs, BatchSize, LearningRate (Adam) and Seed (the initial weights
+	// and the shuffling) are the training's.
+	Epochs, BatchSize int
+	LearningRate      float64
+	Seed              int64
+	// Chrono is whether the LSTM's gate biases start with the chrono
+	// initialisation (memories of up to K steps).
+	Chrono bool
+	// Parallel is how many models trained at once (it does not change the
+	// results).
+	Parallel int
+}
+
+// MemoryResult is what section 3 measured: for every kind, one entry per K
+// (in the order of Ks).
+type MemoryResult struct {
+	Ks []int `json:"ks"`
+	// Accuracy is the test accuracy, Loss the mean training loss of the
+	// last epoch.
+	Accuracy map[Kind][]float64 `json:"accuracy"`
+	Loss     map[Kind][]float64 `json:"loss"`
+}
+
+// NewMemoryResult returns a result with room for every kind at every K,
+// its accuracies and losses zero.
+func NewMemoryResult(ks []int, kinds []Kind) *MemoryResult {
+	r := &MemoryResult{Ks: ks, Accuracy: map[Kind][]float64{}, Loss: map[Kind][]float64{}}
+	for _, kind := range kinds {
+		r.Accuracy[kind], r.Loss[kind] = make([]float64, len(ks)), make([]float64, len(ks))
+	}
+	return r
+}
+
+// At returns the test accuracy of kind at length k, and whether it was measured.
+func (r *MemoryResult) At(kind Kind, k int) (float64, bool) {
+	i := slices.Index(r.Ks, k)
+	if i < 0 || len(r.Accuracy[kind]) <= i {
+		return 0, false
+	}
+	return r.Accuracy[kind][i], true
+}
+
 // MemorySummary is section 3: the settings and the accuracies.
 type MemorySummary struct {
 	Config MemoryConfig  `json:"config"`
@@ -49,6 +155,79 @@ type MemorySummary struct {
 	// Chance is 1/19, Majority the accuracy of always answering 9.
 	Chance   float64 `json:"chance"`
 	Majority float64 `json:"majority"`
+}
+
+// ClipConfig records the settings of section 4's clipping experiment: one
+// SRN classifier on the digit-sum task, its recurrent matrix rescaled to a
+// large spectral radius, trained with plain SGD twice from the same start —
+// without clipping and with clip_grad_norm_(params, MaxNorm).
+type ClipConfig struct {
+	// K, Train and DataSeed are the DigitSum data (K digits, Train sequences).
+	K, Train int
+	DataSeed uint64
+	// Embed, Hidden and Nonlinearity are the classifier's (an SRN).
+	Embed, Hidden int
+	Nonlinearity  string
+	// Radius is the spectral radius W_hh is rescaled to before training.
+	Radius float64
+	// Steps, BatchSize, LearningRate (SGD), MaxNorm and Seed are the
+	// training's.
+	Steps, BatchSize int
+	LearningRate     float64
+	MaxNorm          float64
+	Seed             int64
+}
+
+// ClipRun is one training of section 4, step by step: the batch losses,
+// the total gradient norms ‖g‖ = √(Σ_k ‖g_k‖²) before clipping, and the
+// norms of the gradients the optimiser applied (min(‖g‖, MaxNorm), up to
+// clip_grad_norm_'s 1e-6), for the threshold MaxNorm (+Inf: no clipping).
+// A run stopped by a NaN or infinite loss ends with that loss.
+type ClipRun struct {
+	MaxNorm                    float64
+	Losses, GradNorms, Applied []float64
+}
+
+// Diverged returns the step (from 1) whose loss was NaN or infinite, the
+// last one, or 0 if every loss is finite.
+func (r ClipRun) Diverged() int {
+	if n := len(r.Losses); n > 0 && !finite(r.Losses[n-1]) {
+		return n
+	}
+	return 0
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+func mean(v []float64) float64 {
+	s := 0.0
+	for _, x := range v {
+		s += x
+	}
+	return s / float64(len(v))
+}
+
+// SummarizeClipping sums up section 4's two runs of c, plain without
+// clipping and clipped with MaxNorm, as ClipSummary reports them.
+func SummarizeClipping(c ClipConfig, plain, clipped ClipRun) *ClipSummary {
+	s := &ClipSummary{Config: c, DivergedAt: plain.Diverged(), Finite: true}
+	for _, g := range plain.GradNorms {
+		if finite(g) {
+			s.PeakGradNorm = math.Max(s.PeakGradNorm, g)
+		}
+	}
+	for i, g := range clipped.GradNorms {
+		s.MaxClippedNorm = math.Max(s.MaxClippedNorm, g)
+		s.MaxApplied = math.Max(s.MaxApplied, clipped.Applied[i])
+		if g > c.MaxNorm {
+			s.ClippedSteps++
+		}
+		s.Finite = s.Finite && finite(g) && finite(clipped.Losses[i])
+	}
+	if n := min(20, len(clipped.Losses)); n > 0 {
+		s.FirstLoss, s.LastLoss = mean(clipped.Losses[:n]), mean(clipped.Losses[len(clipped.Losses)-n:])
+	}
+	return s
 }
 
 // ClipSummary is section 4: the same SGD run without and with

@@ -1,14 +1,14 @@
 #!/usr/bin/env python3
-"""Writes the PyTorch references that pkg/seq2seq's attention tests compare with.
+"""Writes the PyTorch references that notebook 06 and its tests (internal/notebook06) compare with.
 
 Run with PyTorch 1.13 (Debian's python3-torch, /usr/bin/python3):
 
-    /usr/bin/python3 tools/pytorch/attention_fixture.py pkg/seq2seq/testdata
+    /usr/bin/python3 tools/pytorch/attention_fixture.py notebooks/data/attention
 
 The modules are d2l.ai's (chapters 10.7 and 11.4, "Sequence-to-Sequence Learning"
 and "The Bahdanau Attention Mechanism"), written out here so that nothing is
 downloaded: AdditiveAttention and masked_softmax verbatim, the GRU encoder and the
-decoders as d2l builds them, with the two choices seq2seq.GRUModel documents:
+decoders as d2l builds them, with the two choices notebook 06 documents:
 the encoder's state handed to the decoder is the one after each sample's last
 real step (outputs[valid_len - 1, b], what pack_padded_sequence gives), and both
 decoders read [embedding; context].
@@ -34,7 +34,7 @@ It writes:
         valid lengths [2, 4] (lens1) and [[1, 3, 5], [2, 4, 1]] (lens2):
         scores, lens1, lens2, out1, out2
 
-pkg/seq2seq's TestAttentionFixturesAreRealPyTorch runs this script again into a
+internal/notebook06's TestAttentionFixturesAreRealPyTorch runs this script again into a
 temporary directory where PyTorch is installed and fails if any array differs.
 """
 import os
