@@ -347,7 +347,7 @@ func besideGo(t *testing.T, nb *nbrun.Notebook, tag string) {
 	if label, table, summary := at("▶"), at("<table"), at("逐行比较"); !(0 <= label && label < table && table < summary) {
 		t.Errorf("%s: outputs out of order: label at %d, table at %d, summary at %d", tag, label, table, summary)
 	}
-	live := strings.Contains(text, "▶ 刚刚运行：")
+	live := strings.Contains(text, "刚刚运行的输出")
 	switch {
 	case live:
 	case nb.Elapsed > 0 && os.Getenv("RNNGO_REQUIRE_PYTORCH") == "1":

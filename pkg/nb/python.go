@@ -107,16 +107,16 @@ func (r *PythonRun) readRecorded() error {
 	return nil
 }
 
-// String is one line saying what printed the output: ran now, with which
-// versions, or recorded, in which file, with which versions; and, where
+// String is one line, in Chinese, saying what printed the left column: the
+// script just now, or its recorded output, with which versions (no paths:
+// it is read in a handed-in notebook); and, where
 // NumPy 2 printed scalars differently from NumPy 1, that they were rewritten.
 func (r PythonRun) String() string {
 	var s string
 	if r.Live {
-		s = fmt.Sprintf("▶ 刚刚运行：%s（%s）", r.Command, r.Versions)
+		s = fmt.Sprintf("▶ 左列是原 Python 代码刚刚运行的输出（%s）", r.Versions)
 	} else {
-		s = fmt.Sprintf("▶ 本机没有 PyTorch，显示记录下来的输出：%s（记录时用 %s 运行 %s）",
-			filepath.ToSlash(r.Recorded), r.Versions, r.Command)
+		s = fmt.Sprintf("▶ 本机没有 PyTorch，左列是原 Python 代码记录下来的输出（%s）", r.Versions)
 	}
 	if r.Raw != r.Output {
 		s += "\n  NumPy 2 把 NumPy 标量打印成 np.float64(2.0)，作业用的 NumPy 1 打印成 2.0：比较之前已按 NumPy 1 的格式改写"

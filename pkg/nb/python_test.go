@@ -24,7 +24,7 @@ func TestRunPythonRecordedFile(t *testing.T) {
 		t.Errorf("recorded run: %+v", r)
 	}
 	s := r.String()
-	for _, want := range []string{"记录时用 PyTorch 1.13.1, NumPy 1.24.2 运行", "out.txt", "NumPy 2 把"} {
+	for _, want := range []string{"记录下来的输出（PyTorch 1.13.1, NumPy 1.24.2）", "NumPy 2 把"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("String() lacks %q: %s", want, s)
 		}
