@@ -17,14 +17,17 @@ import (
 // where L is the candidate's length (its end symbol included) and α is
 // usually 0.75. Beam size 1 is greedy search.
 
-// BeamConfig configures BeamSearch.
+// BeamConfig configures BeamSearch and Search.Beam. Its zero value is
+// usable with Search.Beam: beam size 1 (greedy search, like Hugging Face's
+// num_beams default), the layout's target length, no length normalisation.
 type BeamConfig struct {
-	// Beam is the beam size k ≥ 1; 1 is greedy search. A k larger than the
-	// vocabulary keeps every candidate there is.
+	// Beam is the beam size k (0 means 1, greedy search). A k larger than
+	// the vocabulary keeps every candidate there is.
 	Beam int
-	// MaxLen ≥ 1 is the most symbols a candidate may have, its end symbol
+	// MaxLen is the most symbols a candidate may have, its end symbol
 	// included: a candidate still open after MaxLen steps stops there
-	// (Hypothesis.Ended false).
+	// (Hypothesis.Ended false). Search.Beam takes 0 to mean the layout's
+	// TargetSteps; BeamSearch, which has no layout, needs it set.
 	MaxLen int
 	// Alpha ≥ 0 is the length-normalisation exponent (d2l: 0.75); 0 ranks
 	// candidates by their plain log-probability.
@@ -63,13 +66,14 @@ func BeamSearch(step BeamStep, start, end int, cfg BeamConfig) ([]Hypothesis, er
 	switch {
 	case step == nil:
 		return nil, fmt.Errorf("seq2seq: beam search without a step function")
-	case cfg.Beam < 1:
-		return nil, fmt.Errorf("seq2seq: beam size must be at least 1, got %d", cfg.Beam)
+	case cfg.Beam < 0:
+		return nil, fmt.Errorf("seq2seq: beam size must be at least 1 (or 0 for 1), got %d", cfg.Beam)
 	case cfg.MaxLen < 1:
-		return nil, fmt.Errorf("seq2seq: the length limit must be at least 1, got %d", cfg.MaxLen)
+		return nil, fmt.Errorf("seq2seq: the length limit (BeamConfig.MaxLen) must be at least 1, got %d", cfg.MaxLen)
 	case !(cfg.Alpha >= 0) || math.IsInf(cfg.Alpha, 0):
 		return nil, fmt.Errorf("seq2seq: the length-normalisation exponent must be ≥ 0 and finite, got %g", cfg.Alpha)
 	}
+	cfg.Beam = max(cfg.Beam, 1)
 	type live struct {
 		tokens  []int
 		logProb float64

@@ -125,8 +125,8 @@ func TestBeamSearchErrors(t *testing.T) {
 		cfg  BeamConfig
 		want string
 	}{
-		{good, symEOS, BeamConfig{Beam: 0, MaxLen: 5}, "beam size must be at least 1, got 0"},
-		{good, symEOS, BeamConfig{Beam: 2, MaxLen: 0}, "length limit must be at least 1, got 0"},
+		{good, symEOS, BeamConfig{Beam: -1, MaxLen: 5}, "beam size must be at least 1 (or 0 for 1), got -1"},
+		{good, symEOS, BeamConfig{Beam: 2, MaxLen: 0}, "the length limit (BeamConfig.MaxLen) must be at least 1, got 0"},
 		{good, symEOS, BeamConfig{Beam: 2, MaxLen: 5, Alpha: -1}, "exponent must be ≥ 0"},
 		{good, symEOS, BeamConfig{Beam: 2, MaxLen: 5, Alpha: math.NaN()}, "exponent must be ≥ 0"},
 		{nil, symEOS, BeamConfig{Beam: 2, MaxLen: 5}, "without a step function"},
@@ -138,6 +138,10 @@ func TestBeamSearchErrors(t *testing.T) {
 		if _, err := BeamSearch(tc.step, symStart, tc.end, tc.cfg); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%+v: error %v, want one containing %q", tc.cfg, err, tc.want)
 		}
+	}
+	// The zero beam size is greedy search: one candidate.
+	if hyps, err := BeamSearch(D2LBeamExample.Step(), symStart, symEOS, BeamConfig{MaxLen: 3}); err != nil || len(hyps) != 1 {
+		t.Errorf("BeamConfig{MaxLen: 3}: %v, %v; want one hypothesis (greedy)", hyps, err)
 	}
 	// One step only: <eos> or the open prefixes of length 1.
 	hyps, err := BeamSearch(D2LBeamExample.Step(), symStart, symEOS, BeamConfig{Beam: 4, MaxLen: 1})

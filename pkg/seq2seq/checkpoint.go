@@ -26,10 +26,11 @@ func SaveCheckpoint(ctx *context.Context, dir string) error {
 
 // LoadCheckpoint returns a new context holding the variables saved in dir by
 // SaveCheckpoint (loaded when the model's layers ask for them). A missing or
-// empty directory is an error that says which cell to run.
+// empty directory is an error that says so and what makes one (in a
+// notebook, the training cell that calls SaveCheckpoint).
 func LoadCheckpoint(dir string) (*context.Context, error) {
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		return nil, fmt.Errorf("seq2seq: no checkpoint in %q: run the training cell that saves it first", dir)
+		return nil, fmt.Errorf("seq2seq: no checkpoint directory %q: SaveCheckpoint writes one (in a notebook, run the cell that trains and saves the model first)", dir)
 	}
 	ctx := context.New()
 	h, err := checkpoints.Load(ctx).Dir(dir).Done()
@@ -37,7 +38,7 @@ func LoadCheckpoint(dir string) (*context.Context, error) {
 		return nil, fmt.Errorf("seq2seq: loading checkpoint %q: %w", dir, err)
 	}
 	if ok, err := h.HasCheckpoints(); err != nil || !ok {
-		return nil, fmt.Errorf("seq2seq: no checkpoint in %q: run the training cell that saves it first", dir)
+		return nil, fmt.Errorf("seq2seq: the directory %q holds no checkpoint: SaveCheckpoint writes one (in a notebook, run the cell that trains and saves the model first)", dir)
 	}
 	return ctx, nil
 }

@@ -279,13 +279,15 @@ func argmax(row []float64) int {
 }
 
 // Beam decodes one source with beam search (BeamSearch, BeamConfig; a zero
-// MaxLen means TargetSteps) and returns every candidate, best score first.
+// Beam means 1, a zero MaxLen TargetSteps) and returns every candidate, best
+// score first.
 // The decoder runs on Beam rows at every step (rows of finished hypotheses
 // are filled with copies), so one compiled graph serves the whole search.
 func (s *Search) Beam(source string, cfg BeamConfig) ([]Translation, error) {
-	if cfg.Beam < 1 {
-		return nil, fmt.Errorf("seq2seq: beam size must be at least 1, got %d", cfg.Beam)
+	if cfg.Beam < 0 {
+		return nil, fmt.Errorf("seq2seq: beam size must be at least 1 (or 0 for 1), got %d", cfg.Beam)
 	}
+	cfg.Beam = max(cfg.Beam, 1)
 	if err := s.prepare(); err != nil {
 		return nil, err
 	}

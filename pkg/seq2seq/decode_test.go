@@ -120,7 +120,7 @@ func TestSearchErrors(t *testing.T) {
 		{func() error { _, err := s.Greedy([]string{"ab", "abc"}, 0); return err }, "source 1: seq2seq: character 'c'"},
 		{func() error { _, err := s.Greedy([]string{"aaaaa"}, 0); return err }, "more than the 4 the model takes"},
 		{func() error { _, err := s.Beam("", BeamConfig{Beam: 3}); return err }, "empty string"},
-		{func() error { _, err := s.Beam("ab", BeamConfig{Beam: 0}); return err }, "beam size must be at least 1"},
+		{func() error { _, err := s.Beam("ab", BeamConfig{Beam: -2}); return err }, "beam size must be at least 1 (or 0 for 1), got -2"},
 		{func() error {
 			_, err := NewSearch(nil, echoModel{5}, context.New()).Greedy([]string{"a"}, 0)
 			return err

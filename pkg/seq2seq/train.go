@@ -2,10 +2,11 @@ package seq2seq
 
 import (
 	"fmt"
+	"io"
+	"math"
 	"strings"
 	"time"
 
-	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
@@ -35,8 +36,11 @@ type Config struct {
 	// (len(Orders) == Epochs, each a permutation of the pair indices),
 	// instead of Shuffle: to replay a PyTorch run.
 	Orders [][]int
-	// Reduction is how the loss combines the cross-entropies of a
-	// sequence's steps: ReduceMean (the zero value) or ReduceSum.
+	// Reduction is how the model's Loss combines the cross-entropies of a
+	// batch (every step of every example it counts): ReduceMean (the zero
+	// value, PyTorch's default) or ReduceSum. Train passes it to
+	// Model.Loss, and every Model honours it the same way; the learning
+	// rate that suits a batch depends on it (a sum grows with the batch).
 	Reduction Reduction
 	// Seed initialises the parameters (GoMLX's context.ParamInitialSeed)
 	// and the shuffling: the same seed gives the same run.
@@ -51,10 +55,16 @@ type Config struct {
 	// times slower): Train sets rnn.ParamCustomGradient to false in the
 	// training context.
 	Autodiff bool
+	// ContinueOnNaN keeps training when a step's loss is NaN or ±Inf, as a
+	// PyTorch loop does (every parameter is then NaN for good). By default
+	// Train stops with an error naming the epoch and step, and, where the
+	// cause is a label outside the model's classes, the pair and label.
+	ContinueOnNaN bool
 	// OnEpoch, if set, is called after every epoch with its report.
 	OnEpoch func(Epoch)
 	// OnLoop, if set, receives the train.Loop before training starts: to
-	// attach GoMLX's progress bar or plots.
+	// attach GoMLX's progress bar or plots. (With ContinueOnNaN there is no
+	// train.Loop, which always stops at a NaN loss, and it is not called.)
 	OnLoop func(loop *train.Loop)
 }
 
@@ -73,9 +83,7 @@ func (c Config) String() string {
 		}
 		parts = append(parts, fmt.Sprintf("batch %d (%s)", c.batchSize(), order))
 	}
-	if c.Reduction != 0 {
-		parts = append(parts, c.Reduction.String())
-	}
+	parts = append(parts, c.reduction().String())
 	if c.InitialState != nil {
 		parts = append(parts, "given initial weights")
 	} else {
@@ -88,6 +96,14 @@ func (c Config) String() string {
 }
 
 func (c Config) batchSize() int { return max(c.BatchSize, 1) }
+
+// reduction is Reduction, ReduceMean where it is zero.
+func (c Config) reduction() Reduction {
+	if c.Reduction == 0 {
+		return ReduceMean
+	}
+	return c.Reduction
+}
 
 // check validates the configuration for n pairs.
 func (c Config) check(n int) error {
@@ -128,15 +144,10 @@ type Epoch struct {
 	// Loss is their mean (with one step an epoch, that step's loss).
 	Losses []float64
 	Loss   float64
-	// Predicted is, for a CharModel, the string it predicts for the first
-	// pair's source (the argmax at every step) with the parameters of the
-	// epoch's first forward pass, i.e. before that epoch's updates — what
-	// the lecture prints. It is empty for other models.
-	Predicted string
 }
 
 // Result is a trained model: the context holding its parameters (under the
-// model's scopes, ready for a Translator or SaveCheckpoint), the loss
+// model's scopes, ready for decoding or SaveCheckpoint), the loss
 // of every step and the wall time of the training loop.
 type Result struct {
 	Ctx   *context.Context
@@ -150,9 +161,10 @@ type Result struct {
 }
 
 // Train trains model on pairs with Adam (PyTorch's settings, see Adam) and
-// the model's Loss, on GoMLX's train.Trainer and train.Loop. Every pair is
-// encoded (Model.Examples) before training starts, so a bad word is an error
-// that names its pair.
+// the model's Loss (with cfg.Reduction), on GoMLX's train.Trainer and
+// train.Loop. Every pair is encoded (Model.Examples) before training starts,
+// so a bad word is an error that names its pair. A step whose loss is NaN
+// or ±Inf stops training with an error (see Config.ContinueOnNaN).
 func Train(model Model, pairs []Pair, cfg Config) (*Result, error) {
 	if model == nil {
 		return nil, fmt.Errorf("seq2seq: no model to train")
@@ -191,61 +203,79 @@ func Train(model Model, pairs []Pair, cfg Config) (*Result, error) {
 	modelFn := func(ctx *context.Context, _ any, inputs []*graph.Node) []*graph.Node {
 		return []*graph.Node{model.Forward(ctx, inputs)}
 	}
+	classes := 0 // the logits' last axis, known once the training graph is built
 	lossFn := func(labels, logits []*graph.Node) *graph.Node {
-		return model.Loss(logits[0], labels[0], cfg.Reduction)
+		classes = logits[0].Shape().Dim(-1)
+		return model.Loss(logits[0], labels[0], cfg.reduction())
 	}
 	trainer := train.NewTrainer(b, ctx, modelFn, lossFn, Adam(cfg.LearningRate), nil, nil)
-	loop := train.NewLoop(trainer)
 	res := &Result{Ctx: ctx, Model: model}
-	if err := reportEpochs(loop, b, model, pairs, cfg, res); err != nil {
-		return nil, err
-	}
-	if cfg.OnLoop != nil {
-		cfg.OnLoop(loop)
-	}
+	var stopped error // what stopped training, without the loop's wrapping
+	onStep := stepReporter(cfg, len(pairs), res, func(epoch, step int, loss float64) error {
+		if cfg.ContinueOnNaN || !(math.IsNaN(loss) || math.IsInf(loss, 0)) {
+			return nil
+		}
+		stopped = nanError(model, pairs, classes, epoch, step, loss)
+		return stopped
+	})
 	ds := newPairsDataset(model, pairs, cfg)
 	start := time.Now()
-	if _, err := loop.RunEpochs(ds, cfg.Epochs); err != nil {
-		return nil, fmt.Errorf("seq2seq: training: %w", err)
+	if cfg.ContinueOnNaN {
+		// train.Loop always stops at a NaN loss: step through the epochs here.
+		for range cfg.Epochs {
+			ds.Reset()
+			for {
+				spec, inputs, labels, err := ds.Yield()
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					return nil, fmt.Errorf("seq2seq: training: %w", err)
+				}
+				metrics, err := trainer.TrainStep(spec, inputs, labels)
+				if err != nil {
+					return nil, fmt.Errorf("seq2seq: training: %w", err)
+				}
+				if err := onStep(metrics); err != nil {
+					return nil, err
+				}
+			}
+		}
+	} else {
+		loop := train.NewLoop(trainer)
+		loop.OnStep("seq2seq.Train", 0, func(_ *train.Loop, metrics []*tensors.Tensor) error { return onStep(metrics) })
+		if cfg.OnLoop != nil {
+			cfg.OnLoop(loop)
+		}
+		if _, err := loop.RunEpochs(ds, cfg.Epochs); err != nil {
+			if stopped != nil {
+				return nil, stopped
+			}
+			return nil, fmt.Errorf("seq2seq: training: %w", err)
+		}
 	}
 	res.Duration = time.Since(start)
 	return res, nil
 }
 
-// reportEpochs attaches to the loop what fills res and calls cfg.OnEpoch:
-// the loss of every step, and at the end of every epoch its report. For a
-// CharModel, the prediction the report carries is computed from the
-// parameters before the epoch's first step: before the loop starts, then
-// after the last step of each epoch for the next.
-func reportEpochs(loop *train.Loop, b backends.Backend, model Model, pairs []Pair, cfg Config, res *Result) error {
-	const name = "seq2seq.Train"
-	stepsPerEpoch := (len(pairs) + cfg.batchSize() - 1) / cfg.batchSize()
-	predict := func() (string, error) { return "", nil }
-	if cm, ok := model.(CharModel); ok {
-		x, err := cm.Input(pairs[0].Source)
-		if err != nil {
-			return fmt.Errorf("seq2seq: pair 0: source: %w", err)
-		}
-		pred, err := newPredictor(b, res.Ctx, cm)
-		if err != nil {
-			return err
-		}
-		predict = func() (string, error) { return pred.run(x) }
-	}
-	var next string
+// stepReporter returns what Train does after every step: it fills res with
+// the step's loss, passes the loss to check (epoch and step count from 1;
+// check's error stops training), and at the end of every epoch makes its
+// report and calls cfg.OnEpoch.
+func stepReporter(cfg Config, nPairs int, res *Result, check func(epoch, step int, loss float64) error) func(metrics []*tensors.Tensor) error {
+	stepsPerEpoch := (nPairs + cfg.batchSize() - 1) / cfg.batchSize()
 	var losses []float64
-	loop.OnStart(name, 0, func(*train.Loop, train.Dataset) (err error) {
-		next, err = predict()
-		return err
-	})
-	loop.OnStep(name, 0, func(_ *train.Loop, metrics []*tensors.Tensor) (err error) {
+	return func(metrics []*tensors.Tensor) error {
 		loss := float64(tensors.ToScalar[float32](metrics[0]))
 		res.Losses = append(res.Losses, loss)
 		losses = append(losses, loss)
+		if err := check((len(res.Losses)-1)/stepsPerEpoch+1, len(losses), loss); err != nil {
+			return err
+		}
 		if len(losses) < stepsPerEpoch {
 			return nil
 		}
-		e := Epoch{Epoch: len(res.Losses) / stepsPerEpoch, Epochs: cfg.Epochs, Losses: losses, Predicted: next}
+		e := Epoch{Epoch: len(res.Losses) / stepsPerEpoch, Epochs: cfg.Epochs, Losses: losses}
 		for _, l := range losses {
 			e.Loss += l
 		}
@@ -255,12 +285,26 @@ func reportEpochs(loop *train.Loop, b backends.Backend, model Model, pairs []Pai
 		if cfg.OnEpoch != nil {
 			cfg.OnEpoch(e)
 		}
-		if e.Epoch < cfg.Epochs {
-			next, err = predict()
+		return nil
+	}
+}
+
+// nanError is the error that stops training at a NaN or infinite loss: it
+// names the epoch and step, and the first pair with a label outside the
+// model's classes where there is one (the usual cause, which the loss
+// cannot report itself: CrossEntropy makes such a row NaN).
+func nanError(model Model, pairs []Pair, classes, epoch, step int, loss float64) error {
+	for i, p := range pairs {
+		_, labels, err := model.Examples([]Pair{p})
+		if err != nil {
+			continue
 		}
-		return err
-	})
-	return nil
+		if err := CheckLabels(labels, classes); err != nil {
+			return fmt.Errorf("seq2seq: epoch %d, step %d: the loss is %v: pair %d (%q → %q): %w", epoch, step, loss, i, p.Source, p.Target, err)
+		}
+	}
+	return fmt.Errorf("seq2seq: epoch %d, step %d: the loss is %v, so every parameter is now NaN; "+
+		"lower the learning rate or check the data (Config.ContinueOnNaN goes on, as PyTorch does)", epoch, step, loss)
 }
 
 // Adam returns GoMLX's Adam configured as torch.optim.Adam(params, lr):

@@ -47,9 +47,9 @@ func TestConfigDescribed(t *testing.T) {
 		want string
 	}{
 		{Config{Epochs: 5000, BatchSize: 3, LearningRate: 1e-3, Shuffle: true},
-			"Adam(lr=0.001, eps=1e-8), 5000 epochs, batch 3 (shuffled), seed 0"},
+			"Adam(lr=0.001, eps=1e-8), 5000 epochs, batch 3 (shuffled), mean cross-entropy, seed 0"},
 		{Config{Epochs: 2, LearningRate: 0.5, Orders: [][]int{{0}, {0}}, Reduction: ReduceSum, InitialState: map[string]*tensors.Tensor{}, Autodiff: true},
-			"Adam(lr=0.5, eps=1e-8), 2 epochs, batch 1 (given batch orders), cross-entropy summed over the steps, given initial weights, GoMLX autodiff gradients"},
+			"Adam(lr=0.5, eps=1e-8), 2 epochs, batch 1 (given batch orders), cross-entropy summed over the batch, given initial weights, GoMLX autodiff gradients"},
 	} {
 		if got := tc.cfg.String(); got != tc.want {
 			t.Errorf("String() = %q, want %q", got, tc.want)

@@ -1,24 +1,3 @@
-// Package seq2seq holds the homework's character sequence models, built on
-// pkg/rnn: the vocabulary (vocab.go), the three "hello" → "ohlol" models of
-// Liu Er's PyTorch course, lecture 12 (charmodels.go), mathor's character
-// encoder–decoder (encdec.go) and its decoding (translate.go), and one way
-// to train any of them (train.go): Train(model, pairs, Config) on GoMLX's
-// train.Trainer and train.Loop, with PyTorch's optimiser settings, reporting
-// every epoch to Config.OnEpoch and returning a Result. cases.go defines the
-// homework's cases once; pytorch_reference.go holds the numbers quoted from
-// PyTorch runs.
-//
-//	res, err := seq2seq.Train(model, []seq2seq.Pair{{"hello", "ohlol"}}, seq2seq.Config{
-//		Epochs: 15, LearningRate: 0.05,
-//		OnEpoch: func(e seq2seq.Epoch) { fmt.Println(e.Epoch, e.Loss, e.Predicted) },
-//	})
-//
-// Layers are differentiated with pkg/rnn's hand-derived gradients unless the
-// context says otherwise (rnn.ParamCustomGradient; Config.Autodiff sets it).
-//
-// Errors start with "seq2seq: ". Errors in what a user passes (an unknown
-// character, an empty string, a word longer than the model's n_step, a
-// missing checkpoint) name what was expected and what was got.
 package seq2seq
 
 import (
