@@ -48,12 +48,15 @@ func check02(t *testing.T, nb *nbrun.Notebook) {
 	} else if pl, po := atof(t, probs[3][5]), atof(t, probs[3][6]); !(po > pl && po-pl < 0.05) {
 		t.Errorf("step 3: P(l) %v, P(o) %v: the prose says a near tie that o wins", pl, po)
 	}
+	if got := cellText(t, nb, "ohool"); !strings.Contains(got, "e/(e + 3/e) = 0.711") {
+		t.Errorf("the ohool cell should print the bound on a probability that tanh logits give:\n%s", got)
+	}
 	// The three variants' losses in one figure, in epochs.
 	three := cellText(t, nb, "three-variants")
-	if !strings.Contains(three, `data-xlabel="轮次 epoch"`) || strings.Count(three, "variant ") < 3 {
+	if !strings.Contains(three, `data-xlabel="轮次（epoch）"`) || strings.Count(three, "变体 ") < 3 {
 		t.Errorf("the three variants should share one figure over epochs:\n%.300s", three)
 	}
-	if got := cellText(t, nb, "sum-vs-mean"); !strings.Contains(got, "ratio sum / mean: 5.0000") {
+	if got := cellText(t, nb, "sum-vs-mean"); !strings.Contains(got, "两者之比：5.0000") {
 		t.Errorf("the sum/mean cell does not show a ratio of 5:\n%s", got)
 	}
 	// From PyTorch's initial weights: the lecture's 45 lines, the lecture's own code beside them, and the
@@ -70,7 +73,7 @@ func check02(t *testing.T, nb *nbrun.Notebook) {
 		t.Errorf("the overlay should draw Go and PyTorch for each variant:\n%.300s", plot)
 	}
 	seeds := htmlRows(cellText(t, nb, "thirty-seeds"))
-	want := [][]string{{"variant 1", "20/30"}, {"variant 2", "19/30"}, {"variant 3", "30/30"}}
+	want := [][]string{{"变体 1", "20/30"}, {"变体 2", "19/30"}, {"变体 3", "30/30"}}
 	if len(seeds) != 4 {
 		t.Fatalf("30-seed table has %d rows: %v", len(seeds), seeds)
 	}

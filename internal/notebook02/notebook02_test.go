@@ -20,13 +20,12 @@ import (
 	"github.com/nndl-hw9/rnngo/internal/pyref"
 	"github.com/nndl-hw9/rnngo/pkg/backend"
 	"github.com/nndl-hw9/rnngo/pkg/rnn"
-	"github.com/nndl-hw9/rnngo/pkg/seq2seq"
 )
 
 // reference is what PyTorch 1.13.1 printed running the lecture's code
 // (tools/pytorch/hello_ohlol.py --seeds 30): the 45 lines of seed 0, then the
 // final line of each variant for seeds 0..29.
-const reference = "../../pkg/seq2seq/testdata/liuer-hello-ohlol-outputs.txt"
+const reference = "testdata/liuer-hello-ohlol-outputs.txt"
 
 // referenceLines reads the reference's lines of torch.manual_seed(0) and its
 // final lines of seeds 0..29.
@@ -165,7 +164,7 @@ func TestSameRunAsPyTorch(t *testing.T) {
 
 // TestSameSeedsAsPyTorch does the same for the 30 seeds of the reference:
 // from PyTorch's initial weights, the final lines match PyTorch's and the
-// counts of "ohlol" are PyTorch's (seq2seq.Lecture12PyTorchReached).
+// counts of "ohlol" are PyTorch's (pytorchReached).
 func TestSameSeedsAsPyTorch(t *testing.T) {
 	if testing.Short() {
 		t.Skip("90 trainings")
@@ -186,8 +185,8 @@ func TestSameSeedsAsPyTorch(t *testing.T) {
 			}
 		}
 	}
-	if counts != seq2seq.Lecture12PyTorchReached {
-		t.Errorf("from PyTorch's weights, %v of 30 seeds reach ohlol; PyTorch: %v", counts, seq2seq.Lecture12PyTorchReached)
+	if counts != pytorchReached {
+		t.Errorf("from PyTorch's weights, %v of 30 seeds reach ohlol; PyTorch: %v", counts, pytorchReached)
 	}
 }
 
@@ -216,7 +215,7 @@ func TestHelloInitIsRealPyTorch(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	r := seq2seq.Lecture12PyTorchReached
+	r := pytorchReached
 	if !strings.Contains(string(out), fmt.Sprintf("reached ohlol at epoch 15: [%d, %d, %d] (of 30 seeds)", r[0], r[1], r[2])) {
 		t.Errorf("PyTorch's counts changed:\n%s", out)
 	}
