@@ -124,7 +124,7 @@ func (d Diff) String() string {
 		}
 	}
 	if len(ignored) > 0 {
-		s += fmt.Sprintf("，其中第 %s 行（≈）只在 %s 上不同，不计入比较", strings.Join(ignored, "、"), d.Opts.Why)
+		s += fmt.Sprintf("，其中第 %s 行（≈）只在%s上不同，不计入比较", strings.Join(ignored, "、"), d.Opts.Why)
 	}
 	if len(differ) > 0 {
 		s += "；不同的行：" + strings.Join(differ, "、")
