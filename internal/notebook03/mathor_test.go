@@ -65,24 +65,24 @@ func TestMakeDataErrors(t *testing.T) {
 		pairs []seq2seq.Pair
 		want  string
 	}{
-		{[]seq2seq.Pair{{Source: "elephant", Target: "mouse"}}, `word "elephant" has 8 characters, more than n_step=5`},
-		{[]seq2seq.Pair{{Source: "man", Target: "woman!"}}, `word "woman!" has 6 characters`},
-		{[]seq2seq.Pair{{Source: "man", Target: "women"}, {Source: "girl", Target: "boy!"}}, `unknown character '!' at position 3 of "boy!?E"`},
-		{[]seq2seq.Pair{{Source: "Man", Target: "women"}}, `unknown character 'M' at position 0 of "Man??E"`},
+		{[]seq2seq.Pair{{Source: "elephant", Target: "mouse"}}, `单词 "elephant" 有 8 个字符，超过 n_step=5`},
+		{[]seq2seq.Pair{{Source: "man", Target: "woman!"}}, `单词 "woman!" 的第 6 个字符 '!' 不在词表`},
+		{[]seq2seq.Pair{{Source: "man", Target: "women"}, {Source: "girl", Target: "boy!"}}, `单词 "boy!" 的第 4 个字符 '!' 不在词表`},
+		{[]seq2seq.Pair{{Source: "Man", Target: "women"}}, `单词 "Man" 的第 1 个字符 'M' 不在词表`},
 	} {
 		if _, _, _, err := makeData(tc.pairs); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("makeData(%v): error %v, want one containing %q", tc.pairs, err, tc.want)
 		}
 	}
 	ctx := context.New()
-	if _, err := translate(ctx, "elephant"); err == nil || !strings.Contains(err.Error(), "more than n_step=5") {
+	if _, err := translate(ctx, "elephant"); err == nil || !strings.Contains(err.Error(), "超过 n_step=5") {
 		t.Errorf("translate of a long word: %v", err)
 	}
-	if _, err := greedy(ctx, "Up"); err == nil || !strings.Contains(err.Error(), "character 'U'") {
+	if _, err := greedy(ctx, "Up"); err == nil || !strings.Contains(err.Error(), "字符 'U'") {
 		t.Errorf("greedy with an unknown character: %v", err)
 	}
 	if _, err := trainSeq2Seq(io.Discard, ctx, []seq2seq.Pair{{Source: "man", Target: "women"}, {Source: "elephant", Target: "mouse"}}, 1, nil); err == nil ||
-		!strings.Contains(err.Error(), `word "elephant"`) {
+		!strings.Contains(err.Error(), `单词 "elephant"`) {
 		t.Errorf("training on a long word: %v", err)
 	}
 }

@@ -19,6 +19,8 @@ import (
 	"strings"
 )
 
+// From cell 3 of the notebook.
+
 // From cell 5 of the notebook.
 const letter = seq2seq.MathorChars // [c for c in 'SE?abcdefghijklmnopqrstuvwxyz']: 'S' start, 'E' end, '?' padding
 
@@ -38,18 +40,24 @@ const (
 )
 
 // From cell 7 of the notebook.
-// pad is seq[i] + '?' * (n_step - len(seq[i])): 'man' → 'man??'. A word longer than n_step is an error (the original
-// pads it with nothing, and its sequence is longer than the model's).
+// pad is seq[i] + '?' * (n_step - len(seq[i])): 'man' → 'man??'. A character outside letter, or a word longer than
+// n_step (which the original pads with nothing), is an error.
 func pad(word string) (string, error) {
-	n := len([]rune(word))
-	if n > nStep {
-		return "", fmt.Errorf("word %q has %d characters, more than n_step=%d", word, n, nStep)
+	chars := []rune(word)
+	for i, c := range chars {
+		if !strings.ContainsRune(letter, c) {
+			return "", fmt.Errorf("单词 %q 的第 %d 个字符 %q 不在词表 %q 里", word, i+1, c, letter)
+		}
 	}
-	return word + strings.Repeat("?", nStep-n), nil
+	if len(chars) > nStep {
+		return "", fmt.Errorf("单词 %q 有 %d 个字符，超过 n_step=%d", word, len(chars), nStep)
+	}
+	return word + strings.Repeat("?", nStep-len(chars)), nil
 }
 
+// From cell 9 of the notebook.
 // makeData is mathor's make_data: one-hot inputs [batch, n_step+1, n_class] float32 and class-index outputs
-// [batch, n_step+1] int64 (torch.LongTensor). A character outside letter is an error that names it.
+// [batch, n_step+1] int64 (torch.LongTensor).
 func makeData(seqData []seq2seq.Pair) (encInputAll, decInputAll, decOutputAll *tensors.Tensor, err error) {
 	var encInputs, decInputs [][][]float32
 	var decOutputs [][]int
@@ -67,7 +75,7 @@ func makeData(seqData []seq2seq.Pair) (encInputAll, decInputAll, decOutputAll *t
 	return tensors.FromValue(encInputs), tensors.FromValue(decInputs), tensors.FromValue(decOutputs), nil
 }
 
-// From cell 10 of the notebook.
+// From cell 13 of the notebook.
 // Seq2Seq is mathor's model: encoder and decoder nn.RNN(input_size=n_class, hidden_size=n_hidden), and
 // fc nn.Linear(n_hidden, n_class). Its parameters are named as in his state_dict(): encoder.weight_ih_l0, …, fc.bias.
 type Seq2Seq struct {
@@ -95,7 +103,7 @@ func (m *Seq2Seq) forward(encInput, encHidden, decInput *graph.Node) *graph.Node
 	return m.fc.Forward(outputs) // model : [n_step+1, batch_size, n_class]
 }
 
-// From cell 14 of the notebook.
+// From cell 17 of the notebook.
 // loader is one epoch of DataLoader(TranslateDataSet(…), batch_size, shuffle): the pairs in that epoch's order, in
 // batches of batch_size (the last one smaller when batch_size does not divide them).
 func loader(pairs []seq2seq.Pair, order []int) (batches [][]seq2seq.Pair) {
@@ -118,20 +126,24 @@ func mathorLoss(pred, decOutput *graph.Node) *graph.Node {
 	return graph.DivScalar(sum, float64(steps))
 }
 
-// From cell 16 of the notebook.
-// trainSeq2Seq is mathor's training loop on GoMLX's trainer, for the model whose parameters are in ctx: epochs passes
-// over pairs, in a new random order every epoch or in orders[epoch] where given, printing his line to w. It returns
-// every batch's loss.
-func trainSeq2Seq(w io.Writer, ctx *context.Context, pairs []seq2seq.Pair, epochs int, orders [][]int) ([]float64, error) {
-	if _, _, _, err := makeData(pairs); err != nil {
-		return nil, err
-	}
+// From cell 19 of the notebook.
+// newTrainer is model, criterion and optimizer: a GoMLX trainer of the Seq2Seq whose parameters are in ctx.
+func newTrainer(ctx *context.Context) *train.Trainer {
 	model := func(ctx *context.Context, _ any, inputs []*graph.Node) []*graph.Node {
 		return []*graph.Node{rnn.Must(newSeq2Seq(ctx)).forward(inputs[0], nil, inputs[1])} // h_0: nil, zeros
 	}
 	criterion := func(labels, pred []*graph.Node) *graph.Node { return mathorLoss(pred[0], labels[0]) }
-	trainer := train.NewTrainer(backend.MustGet(), ctx, model, criterion, seq2seq.Adam(lr), nil, nil)
-	shuffle, losses := rand.New(rand.NewPCG(seed, 0x5eed)), []float64{}
+	return train.NewTrainer(backend.MustGet(), ctx, model, criterion, seq2seq.Adam(lr), nil, nil)
+}
+
+// From cell 21 of the notebook.
+// trainSeq2Seq is mathor's training loop, for the model whose parameters are in ctx: epochs passes over pairs, in a
+// new random order every epoch or in orders[epoch] where given, printing his line to w. It returns every batch's loss.
+func trainSeq2Seq(w io.Writer, ctx *context.Context, pairs []seq2seq.Pair, epochs int, orders [][]int) ([]float64, error) {
+	if _, _, _, err := makeData(pairs); err != nil {
+		return nil, err
+	}
+	trainer, shuffle, losses := newTrainer(ctx), rand.New(rand.NewPCG(seed, 0x5eed)), []float64{}
 	for epoch := range epochs {
 		order := shuffle.Perm(len(pairs))
 		if orders != nil {
@@ -153,7 +165,7 @@ func trainSeq2Seq(w io.Writer, ctx *context.Context, pairs []seq2seq.Pair, epoch
 	return losses, nil
 }
 
-// From cell 22 of the notebook.
+// From cell 27 of the notebook.
 // decoding is what a decoder wrote: the character of every step, the translation read from them, and whether an 'E'
 // ended it.
 type decoding struct {
@@ -174,6 +186,7 @@ func readOut(predict []int32) (d decoding) {
 	return d
 }
 
+// From cell 29 of the notebook.
 // translate is mathor's translate(word) with the parameters in ctx: the decoder reads 'S?????'.
 func translate(ctx *context.Context, word string) (decoding, error) {
 	encInput, decInput, _, err := makeData([]seq2seq.Pair{{Source: word, Target: strings.Repeat("?", nStep)}})
@@ -190,26 +203,36 @@ func translate(ctx *context.Context, word string) (decoding, error) {
 	return readOut(tensors.MustCopyFlatData[int32](predict)), nil
 }
 
-// From cell 25 of the notebook.
-// greedy decodes word with the parameters in ctx, feeding each step's prediction back as the next input: from the
-// encoder's h_t and 'S', n_step+1 steps in one graph, read out up to the first 'E' (where the decoder stops).
+// From cell 33 of the notebook.
+// encode is the encoder half of forward: h_t [1, batch, n_hidden] for enc_input [batch, n_step+1, n_class].
+func (m *Seq2Seq) encode(encInput *graph.Node) *graph.Node {
+	_, hT := m.encoder.ForwardOneHot(graph.ArgMax(graph.Transpose(encInput, 0, 1), -1), nil)
+	return hT
+}
+
+// greedySteps is greedy decoding's graph: from the encoder's h_t and 'S', n_step+1 decoder steps, each step's
+// prediction the next step's input. It returns every step's class, [n_step+1, 1].
+func greedySteps(ctx *context.Context, encInput *graph.Node) *graph.Node {
+	model := rnn.Must(newSeq2Seq(ctx))
+	h := model.encode(encInput)                                                                // h_t
+	input := graph.Const(encInput.Graph(), [][]int32{{int32(strings.IndexByte(letter, 'S'))}}) // [1 step, 1 word]
+	var steps []*graph.Node
+	for range nStep + 1 {
+		output, hNext := model.decoder.ForwardOneHot(input, h)
+		input, h = graph.ArgMax(model.fc.Forward(output), -1), hNext // the prediction is the next input
+		steps = append(steps, input)
+	}
+	return graph.Concatenate(steps, 0)
+}
+
+// From cell 35 of the notebook.
+// greedy decodes word greedily with the parameters in ctx, read out up to the first 'E' (where the decoder stops).
 func greedy(ctx *context.Context, word string) (decoding, error) {
 	encInput, _, _, err := makeData([]seq2seq.Pair{{Source: word}})
 	if err != nil {
 		return decoding{}, err
 	}
-	predict, err := context.ExecOnce(backend.MustGet(), ctx, func(ctx *context.Context, encInput *graph.Node) *graph.Node {
-		model := rnn.Must(newSeq2Seq(ctx))
-		_, h := model.encoder.ForwardOneHot(graph.ArgMax(graph.Transpose(encInput, 0, 1), -1), nil) // h_t
-		input := graph.Const(encInput.Graph(), [][]int32{{int32(strings.IndexByte(letter, 'S'))}})  // [1 step, 1 word]
-		var steps []*graph.Node
-		for range nStep + 1 {
-			output, hNext := model.decoder.ForwardOneHot(input, h)
-			input, h = graph.ArgMax(model.fc.Forward(output), -1), hNext // the prediction is the next input
-			steps = append(steps, input)
-		}
-		return graph.Concatenate(steps, 0)
-	}, encInput)
+	predict, err := context.ExecOnce(backend.MustGet(), ctx, greedySteps, encInput)
 	if err != nil {
 		return decoding{}, err
 	}
