@@ -53,9 +53,6 @@ type Config struct {
 	Autodiff bool
 	// OnEpoch, if set, is called after every epoch with its report.
 	OnEpoch func(Epoch)
-	// OnLoop, if set, receives the train.Loop before training starts: to
-	// attach GoMLX's progress bar or plots.
-	OnLoop func(loop *train.Loop)
 }
 
 // String describes the training as set up: the optimiser and the epochs,
@@ -199,9 +196,6 @@ func Train(model Model, pairs []Pair, cfg Config) (*Result, error) {
 	res := &Result{Ctx: ctx, Model: model}
 	if err := reportEpochs(loop, b, model, pairs, cfg, res); err != nil {
 		return nil, err
-	}
-	if cfg.OnLoop != nil {
-		cfg.OnLoop(loop)
 	}
 	ds := newPairsDataset(model, pairs, cfg)
 	start := time.Now()
