@@ -13,11 +13,11 @@ import (
 func init() { checks["06-attention"] = check06 }
 
 var (
-	attLongestLine   = regexp.MustCompile(`longest inputs \((\d+)–(\d+) characters, (\d+) dates\): exact match plain (\d\.\d+), attention (\d\.\d+)`)
-	attAlignmentLine = regexp.MustCompile(`over (\d+) test translations: monotone within a field (\d\.\d+), on the field (\d\.\d+)`)
-	attBeamLine      = regexp.MustCompile(`(?m)^(plain|attention) +model, (\d+) test dates: exact match greedy (\d\.\d+), beam search \(k=3, α=0\.75\) (\d\.\d+)$`)
-	attToyLine       = regexp.MustCompile(`(?m)^k = (\d): (.+?) +P = (\d\.\d+)`)
-	attTrainedLine   = regexp.MustCompile(`(?m)^(普通 plain|注意力 attention) .*: (\d+) steps in (\d+\.\d) s, last epoch's loss (\d\.\d+)$`)
+	attLongestLine   = regexp.MustCompile(`最长的输入（(\d+)–(\d+) 个字符，(\d+) 个日期）：完全正确的比例 普通模型 (\d\.\d+)，注意力模型 (\d\.\d+)`)
+	attAlignmentLine = regexp.MustCompile(`在 (\d+) 个测试译文上：字段内单调的比例 (\d\.\d+)，落在字段上的比例 (\d\.\d+)`)
+	attBeamLine      = regexp.MustCompile(`(?m)^(普通模型|注意力模型)，测试集前 (\d+) 个日期：完全正确的比例 贪心解码 (\d\.\d+)，束搜索（k=3，α=0\.75）(\d\.\d+)；两者结果不同的有 (\d+) 个$`)
+	attToyLine       = regexp.MustCompile(`(?m)^k = (\d)：(.+?) +P = (\d\.\d+)`)
+	attTrainedLine   = regexp.MustCompile(`(?m)^(普通模型|注意力模型)：(\d+) 步，用时 (\d+\.\d) 秒，最后一个 epoch 的平均损失 (\d\.\d+)$`)
 )
 
 // attNumber parses a number the regexps of check06 matched.
@@ -52,12 +52,12 @@ func check06(t *testing.T, nb *nbrun.Notebook) {
 			t.Errorf("%s: the comparisons with PyTorch do not all agree:\n%s", tag, text)
 		}
 	}
-	if text := cellText(t, nb, "parity"); !strings.Contains(text, "attention: attention weights") || !strings.Contains(text, "gradients of all 15 parameters") {
+	if text := cellText(t, nb, "parity"); !strings.Contains(text, "注意力模型：注意力权重") || !strings.Contains(text, "全部 15 个参数的梯度") {
 		t.Errorf("parity: attention weights or the attention model's 15 gradients not compared:\n%s", text)
 	}
 	// The data: the split and the rejected inputs.
 	data := cellText(t, nb, "data")
-	for _, want := range []string{"none of them a training date", "Wednesday, the 3rd of March, 2021", `rejected: source: seq2seq: character 'z'`,
+	for _, want := range []string{"都不在训练集中", "Wednesday, the 3rd of March, 2021", `拒绝：source: seq2seq: character 'z'`,
 		"more than the 38 the model takes"} {
 		if !strings.Contains(data, want) {
 			t.Errorf("the data cell lacks %q:\n%s", want, data)
@@ -81,7 +81,7 @@ func check06(t *testing.T, nb *nbrun.Notebook) {
 	if n < 20 || attention < 0.8 || attention-plain < 0.4 {
 		t.Errorf("longest inputs (%s dates): attention %.3f, plain %.3f; want attention ≥ 0.8 and at least 0.4 above plain", m[3], attention, plain)
 	}
-	if !strings.Contains(lengths, "<svg") || !strings.Contains(lengths, "BLEU: attention") {
+	if !strings.Contains(lengths, "<svg") || !strings.Contains(lengths, "BLEU（注意力）") {
 		t.Errorf("lengths: no table or plot of exact match and BLEU by length")
 	}
 	// The heatmaps: three of them, and attention reads the fields mostly left to right.
@@ -107,7 +107,7 @@ func check06(t *testing.T, nb *nbrun.Notebook) {
 	}
 	// Masked vs unmasked: both learn mathor's pairs.
 	masking := cellText(t, nb, "masking")
-	for _, want := range []string{"man -&gt; women", "black -&gt; white", "up -&gt; down", "masked 掩码", "unmasked 不掩码"} {
+	for _, want := range []string{"man -&gt; women", "black -&gt; white", "up -&gt; down", "掩码训练", "不掩码训练"} {
 		if strings.Count(masking, want) < 1 {
 			t.Errorf("masking: output lacks %q:\n%s", want, masking)
 		}

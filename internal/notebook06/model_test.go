@@ -59,7 +59,7 @@ func TestEncoderDecoderParameters(t *testing.T) {
 	if len(shapes) != 15 {
 		t.Errorf("%d parameters, want 15: %v", len(shapes), shapes)
 	}
-	if s := m.String(); !strings.Contains(s, "AdditiveAttention(16) → GRU(24, 16) → Linear(16, 14)") || !strings.Contains(s, "masked loss") {
+	if s := m.String(); !strings.Contains(s, "AdditiveAttention(16) → GRU(24, 16) → Linear(16, 14)") || !strings.Contains(s, "掩码损失") {
 		t.Errorf("String() = %q", s)
 	}
 	bad := *m

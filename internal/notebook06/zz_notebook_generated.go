@@ -13,7 +13,7 @@ import (
 	"github.com/nndl-hw9/rnngo/pkg/seq2seq"
 )
 
-// From cell 9 of the notebook.
+// From cell 10 of the notebook.
 // sequenceMask is sequence_mask's mask: [B, maxLen] (bool), true at the steps t < validLen[b] of each row.
 func sequenceMask(validLen *Node, maxLen int) *Node {
 	batch := validLen.Shape().Dim(0)
@@ -35,7 +35,7 @@ func maskedSoftmax(X, validLens *Node) *Node {
 	return Softmax(Where(mask, X, Scalar(X.Graph(), X.DType(), -1e6)), -1)
 }
 
-// From cell 11 of the notebook.
+// From cell 12 of the notebook.
 // crossEntropy is Classifier.loss(Y_hat, Y, averaged=False): the cross-entropy of every step, [N], for the logits
 // Y_hat [..., C] and the labels Y [...] flattened to N rows.
 func crossEntropy(Y_hat, Y *Node) *Node {
@@ -53,7 +53,7 @@ func maskedLoss(Y_hat, Y, mask *Node) *Node {
 	return Div(ReduceAllSum(Mul(l, m)), ReduceAllSum(m))
 }
 
-// From cell 15 of the notebook.
+// From cell 17 of the notebook.
 // AdditiveAttention scores a query q against a key k as w_vᵀ tanh(W_q q + W_k k), with d2l's three Linear layers.
 type AdditiveAttention struct{ W_q, W_k, w_v *rnn.Linear }
 
@@ -64,11 +64,7 @@ func NewAdditiveAttention(ctx *context.Context, querySize, keySize, numHiddens i
 	return &AdditiveAttention{W_q: linear("W_q", querySize, numHiddens), W_k: linear("W_k", keySize, numHiddens), w_v: linear("w_v", numHiddens, 1)}
 }
 
-// Forward: queries [B, Q, Dq], keys [B, K, Dk], values [B, K, Dv] → contexts [B, Q, Dv], attention weights [B, Q, K].
-func (a *AdditiveAttention) Forward(queries, keys, values, validLens *Node) (*Node, *Node) {
-	return a.attend(a.W_q.Forward(queries), a.W_k.Forward(keys), values, validLens)
-}
-
+// From cell 19 of the notebook.
 // attend is the rest of forward, on the projected queries [B, Q, A] and keys [B, K, A].
 func (a *AdditiveAttention) attend(queries, keys, values, validLens *Node) (*Node, *Node) {
 	B, Q, K, A := queries.Shape().Dim(0), queries.Shape().Dim(1), keys.Shape().Dim(1), queries.Shape().Dim(2)
@@ -79,7 +75,12 @@ func (a *AdditiveAttention) attend(queries, keys, values, validLens *Node) (*Nod
 	return DotGeneral(attentionWeights, []int{2}, []int{0}, values, []int{1}, []int{0}), attentionWeights // torch.bmm
 }
 
-// From cell 17 of the notebook.
+// Forward: queries [B, Q, Dq], keys [B, K, Dk], values [B, K, Dv] → contexts [B, Q, Dv], attention weights [B, Q, K].
+func (a *AdditiveAttention) Forward(queries, keys, values, validLens *Node) (*Node, *Node) {
+	return a.attend(a.W_q.Forward(queries), a.W_k.Forward(keys), values, validLens)
+}
+
+// From cell 21 of the notebook.
 // Encoder is d2l's Seq2SeqEncoder on a GRU, handing on the state after each sample's last real step.
 type Encoder struct {
 	embedding *rnn.Embedding
@@ -101,7 +102,7 @@ func (e *Encoder) Forward(X, validLen *Node) (outputs, state *Node) {
 	return outputs, state
 }
 
-// From cell 19 of the notebook.
+// From cell 23 of the notebook.
 // Decoder is d2l's Seq2SeqDecoder, or with attention its Seq2SeqAttentionDecoder; both read [embedding; context].
 type Decoder struct {
 	embedding *rnn.Embedding
@@ -120,7 +121,7 @@ func NewDecoder(ctx *context.Context, vocabSize, embedSize, numHiddens int, atte
 	return d
 }
 
-// From cell 20 of the notebook.
+// From cell 25 of the notebook.
 // decoderState is what every step reads from the encoder (d2l's init_state): its outputs batch first (the values,
 // [B, Ts, H]), their projection W_k (the keys: the same at every step, so projected once), validLen, its state.
 type decoderState struct{ values, keys, validLen, state *Node }
@@ -147,7 +148,7 @@ func (d *Decoder) step(x, hiddenState *Node, s decoderState) (*Node, *Node) {
 	return Squeeze(hiddenState, 0), weights
 }
 
-// From cell 21 of the notebook.
+// From cell 27 of the notebook.
 // Forward: X [B, Tt] (bos + the target), the encoder's outputs [Ts, B, H] and state [B, H], the valid lengths [B]
 // → the logits [B, Tt, Vt] and the attention weights [B, Tt, Ts] (nil without attention).
 func (d *Decoder) Forward(X, encOutputs, state, validLen *Node) (*Node, *Node) {
@@ -167,7 +168,7 @@ func (d *Decoder) Forward(X, encOutputs, state, validLen *Node) (*Node, *Node) {
 	return Transpose(d.dense.Forward(Stack(outputs, 0)), 0, 1), Stack(weights, 1)
 }
 
-// From cell 23 of the notebook.
+// From cell 29 of the notebook.
 // EncoderDecoder is the encoder and the decoder on a seq2seq.Layout (the vocabularies, the special symbols and the
 // lengths, which lay pairs out as index arrays: Examples), with the embedding and hidden sizes.
 type EncoderDecoder struct {
@@ -188,7 +189,7 @@ func (m *EncoderDecoder) forward(ctx *context.Context, src, srcLen, decIn *Node)
 	return decoder.Forward(decIn, encOutputs, state, srcLen)
 }
 
-// From cell 25 of the notebook.
+// From cell 31 of the notebook.
 // Loss is the masked loss, ignore_index = the padding (Unmasked: every step counts); the mean, whatever r says.
 func (m *EncoderDecoder) Loss(logits, labels *Node, r seq2seq.Reduction) *Node {
 	pad, _ := m.Tgt.Index(m.Pad)
@@ -199,6 +200,7 @@ func (m *EncoderDecoder) Loss(logits, labels *Node, r seq2seq.Reduction) *Node {
 	return maskedLoss(logits, labels, mask)
 }
 
+// From cell 33 of the notebook.
 // Build and Forward (with Loss, and the Layout's Examples) make EncoderDecoder a seq2seq.Model, which Train trains.
 func (m *EncoderDecoder) Build(ctx *context.Context) (err error) {
 	defer func() {
@@ -215,7 +217,7 @@ func (m *EncoderDecoder) Forward(ctx *context.Context, inputs []*Node) *Node {
 	return logits
 }
 
-// From cell 26 of the notebook.
+// From cell 35 of the notebook.
 // Encode and Step make it a seq2seq.StepModel, which Search decodes with: the encoder, then one step at a time.
 func (m *EncoderDecoder) Encode(ctx *context.Context, src, srcLen *Node) (*Node, []*Node) {
 	encoder, _ := m.layers(ctx)
@@ -232,10 +234,10 @@ func (m *EncoderDecoder) Step(ctx *context.Context, prev, hiddenState *Node, mem
 // String describes the model as its PyTorch modules would be built.
 func (m *EncoderDecoder) String() string {
 	e, h, vs, vt := m.Embed, m.Hidden, m.Src.Size(), m.Tgt.Size()
-	kind, att, loss := "plain GRU encoder–decoder", "", map[bool]string{false: "masked loss", true: "unmasked loss (padding included)"}[m.Unmasked]
+	kind, att, loss := "普通的 GRU 编码器-解码器", "", map[bool]string{false: "掩码损失", true: "不掩码的损失（填充符也计入）"}[m.Unmasked]
 	if m.Attention {
-		kind, att = "GRU encoder–decoder with Bahdanau attention", fmt.Sprintf(" → AdditiveAttention(%d)", h)
+		kind, att = "带加性注意力的 GRU 编码器-解码器", fmt.Sprintf(" → AdditiveAttention(%d)", h)
 	}
-	return fmt.Sprintf("%s: encoder Embedding(%d, %d) → GRU(%d, %d); decoder Embedding(%d, %d)%s → GRU(%d, %d) → Linear(%d, %d); "+
-		"sources ≤ %d, targets ≤ %d characters; %s", kind, vs, e, e, h, vt, e, att, e+h, h, h, vt, m.MaxSource, m.MaxTarget, loss)
+	return fmt.Sprintf("%s：编码器 Embedding(%d, %d) → GRU(%d, %d)；解码器 Embedding(%d, %d)%s → GRU(%d, %d) → Linear(%d, %d)；"+
+		"源序列最长 %d 个字符，目标序列最长 %d 个；%s", kind, vs, e, e, h, vt, e, att, e+h, h, h, vt, m.MaxSource, m.MaxTarget, loss)
 }

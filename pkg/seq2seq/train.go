@@ -62,10 +62,6 @@ type Config struct {
 	ContinueOnNaN bool
 	// OnEpoch, if set, is called after every epoch with its report.
 	OnEpoch func(Epoch)
-	// OnLoop, if set, receives the train.Loop before training starts: to
-	// attach GoMLX's progress bar or plots. (With ContinueOnNaN there is no
-	// train.Loop, which always stops at a NaN loss, and it is not called.)
-	OnLoop func(loop *train.Loop)
 }
 
 // String describes the training as set up: the optimiser and the epochs,
@@ -244,9 +240,6 @@ func Train(model Model, pairs []Pair, cfg Config) (*Result, error) {
 	} else {
 		loop := train.NewLoop(trainer)
 		loop.OnStep("seq2seq.Train", 0, func(_ *train.Loop, metrics []*tensors.Tensor) error { return onStep(metrics) })
-		if cfg.OnLoop != nil {
-			cfg.OnLoop(loop)
-		}
 		if _, err := loop.RunEpochs(ds, cfg.Epochs); err != nil {
 			if stopped != nil {
 				return nil, stopped
