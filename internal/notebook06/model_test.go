@@ -88,9 +88,9 @@ func TestMaskedLossIgnoresPadding(t *testing.T) {
 			padded[pos*v+c] = 10 * float32(c%3)
 		}
 	}
-	loss := func(m *EncoderDecoder, logits []float32) float64 {
+	loss := func(m *EncoderDecoder, logits []float32, r ...seq2seq.Reduction) float64 {
 		exec, err := context.NewExec(backend.MustGet(), context.New(), func(_ *context.Context, lg, lb *graph.Node) *graph.Node {
-			return m.Loss(lg, lb, seq2seq.ReduceMean)
+			return m.Loss(lg, lb, append(r, seq2seq.ReduceMean)[0])
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -106,6 +106,13 @@ func TestMaskedLossIgnoresPadding(t *testing.T) {
 	}
 	if a, b := loss(unmasked, logits), loss(unmasked, padded); a == b {
 		t.Errorf("unmasked loss did not change with the padding's logits: %g", a)
+	}
+	// seq2seq.ReduceSum is honoured: the sum over the 9 real symbols (masked) or all 12 steps (unmasked).
+	if mean, sum := loss(masked, logits), loss(masked, logits, seq2seq.ReduceSum); math.Abs(sum-9*mean) > 1e-4*sum {
+		t.Errorf("masked: summed loss %g, want 9 × the mean %g", sum, mean)
+	}
+	if mean, sum := loss(unmasked, logits), loss(unmasked, logits, seq2seq.ReduceSum); math.Abs(sum-12*mean) > 1e-4*sum {
+		t.Errorf("unmasked: summed loss %g, want 12 × the mean %g", sum, mean)
 	}
 	// An untrained model's loss is about log V per symbol.
 	ctx := context.New()

@@ -190,12 +190,16 @@ func (m *EncoderDecoder) forward(ctx *context.Context, src, srcLen, decIn *Node)
 }
 
 // From cell 31 of the notebook.
-// Loss is the masked loss, ignore_index = the padding (Unmasked: every step counts); the mean, whatever r says.
+// Loss is the masked loss, ignore_index = the padding (Unmasked: every step counts): the mean over the counted
+// steps, or their sum where r is seq2seq.ReduceSum.
 func (m *EncoderDecoder) Loss(logits, labels *Node, r seq2seq.Reduction) *Node {
 	pad, _ := m.Tgt.Index(m.Pad)
 	mask := NotEqual(labels, Scalar(labels.Graph(), labels.DType(), pad)) // Y != tgt_pad
 	if m.Unmasked {
 		mask = GreaterOrEqual(labels, ScalarZero(labels.Graph(), labels.DType()))
+	}
+	if r == seq2seq.ReduceSum {
+		return Mul(maskedLoss(logits, labels, mask), ReduceAllSum(ConvertDType(mask, logits.DType())))
 	}
 	return maskedLoss(logits, labels, mask)
 }
