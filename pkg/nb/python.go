@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -129,7 +128,7 @@ func (r PythonRun) String() string {
 func (r PythonRun) Beside(goText string, opts DiffOptions) Diff {
 	fmt.Println(r)
 	d := DiffLines(r.Output, goText, opts)
-	d.Show("Python（"+filepath.Base(r.Script)+"）", "Go")
+	d.Show("Python 原代码", "Go")
 	return d
 }
 
