@@ -43,11 +43,11 @@ func TestClassifier(t *testing.T) {
 		}
 	}
 	if got, want := newClassifier(context.New(), theory.GRU, 32, 32, rnn.Tanh).String(),
-		"Embedding(10, 32) → GRU(32, 32, batch_first=True) → Linear(32, 19) on the last state"; got != want {
+		"Embedding(10, 32) → GRU(32, 32, batch_first=True) → 最后一步的状态 → Linear(32, 19)"; got != want {
 		t.Errorf("String() = %q, want %q", got, want)
 	}
 	if got, want := newClassifier(context.New(), theory.SRN, 16, 32, rnn.ReLU).String(),
-		"Embedding(10, 16) → RNN(16, 32, nonlinearity='relu', batch_first=True) → Linear(32, 19) on the last state"; got != want {
+		"Embedding(10, 16) → RNN(16, 32, nonlinearity='relu', batch_first=True) → 最后一步的状态 → Linear(32, 19)"; got != want {
 		t.Errorf("String() = %q, want %q", got, want)
 	}
 }
@@ -82,7 +82,7 @@ func TestTrainAndTest(t *testing.T) {
 	}
 	c := theory.MemoryConfig{Embed: 8, Hidden: 16, Epochs: 6, BatchSize: 20, LearningRate: 0.02, Seed: 1, Chrono: true}
 	for _, kind := range theory.Kinds {
-		acc, loss := trainAndTest(c, kind, 4, trainSet, testSet, nil)
+		acc, loss := trainAndTest(c, kind, 4, trainSet, testSet)
 		if !(loss < math.Log(19)) || acc < 2*theory.ChanceAccuracy {
 			t.Errorf("%s: last epoch's loss %.3f, test accuracy %.3f", kind, loss, acc)
 		}
@@ -95,7 +95,7 @@ func TestTrainAndTest(t *testing.T) {
 func TestMemoryParallel(t *testing.T) {
 	c := theory.MemoryConfig{Ks: []int{3, 4}, Kinds: theory.Kinds, Train: 300, Test: 100, DataSeed: 1, Embed: 8, Hidden: 16,
 		Epochs: 2, BatchSize: 32, LearningRate: 0.01, Seed: 1, Chrono: true, Parallel: 3}
-	res := memory(c, nil)
+	res := memory(c)
 	for _, kind := range theory.Kinds {
 		for i, k := range c.Ks {
 			acc, ok := res.At(kind, k)
@@ -105,7 +105,7 @@ func TestMemoryParallel(t *testing.T) {
 		}
 	}
 	c.Parallel = 1
-	again := memory(c, nil)
+	again := memory(c)
 	if !reflect.DeepEqual(res.Accuracy, again.Accuracy) || !reflect.DeepEqual(res.Loss, again.Loss) {
 		t.Errorf("parallel %v / %v, sequential %v / %v", res.Accuracy, res.Loss, again.Accuracy, again.Loss)
 	}
@@ -121,7 +121,7 @@ func TestClippingKeepsTheNorm(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plain, clipped := clipRun(c, pairs, math.Inf(1), nil), clipRun(c, pairs, c.MaxNorm, nil)
+	plain, clipped := clipRun(c, pairs, math.Inf(1)), clipRun(c, pairs, c.MaxNorm)
 	s := theory.SummarizeClipping(c, plain, clipped)
 	if n := len(plain.Losses); plain.Diverged() != n || n >= c.Steps || s.DivergedAt != n {
 		t.Errorf("without clipping: diverged at %d of %d steps, losses %v", plain.Diverged(), n, plain.Losses)

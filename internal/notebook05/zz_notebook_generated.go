@@ -22,7 +22,7 @@ import (
 	"sync"
 )
 
-// From cell 6 of the notebook.
+// From cell 7 of the notebook.
 // squaredError is the loss L = Σ_t ½‖y_t − d_t‖² of outputs ys [L][O], and dY[t] = ∂L/∂y_t = y_t − d_t.
 func squaredError(ys, targets [][]float64) (loss float64, dY [][]float64) {
 	for t := range ys {
@@ -38,48 +38,72 @@ func squaredError(ys, targets [][]float64) (loss float64, dY [][]float64) {
 // tanhPrime is f′(z_t) for f = tanh, from h_t = tanh(z_t): 1 − h_t².
 func tanhPrime(h float64) float64 { return 1 - h*h }
 
-// From cell 8 of the notebook.
-// bptt is backpropagation through time by hand for the SRN s (f = tanh) over xs [L][I] from h0 [H], given
-// dY[t] = ∂L/∂y_t: the forward pass keeps every h_t, then one backward pass runs the δ recursion from t = L to 1.
+// From cell 9 of the notebook.
+// deltas is the δ recursion of BPTT by hand for the SRN s (f = tanh), from its states hs [L][H] and
+// dY[t] = ∂L/∂y_t, run backwards from t = L to 1: δ_t = f′(z_t) ⊙ (Vᵀ·∂L/∂y_t + Uᵀ·δ_{t+1}), δ_{L+1} = 0.
+func deltas(s rnn.SRN, hs, dY [][]float64) [][]float64 {
+	delta := make([][]float64, len(hs))
+	next := make([]float64, len(s.U)) // δ_{t+1}, from δ_{L+1} = 0
+	for t := len(hs) - 1; t >= 0; t-- {
+		dh, back := theory.MatTVec(s.V, dY[t]), theory.MatTVec(s.U, next) // Vᵀ·∂L/∂y_t, Uᵀ·δ_{t+1}
+		delta[t] = make([]float64, len(dh))
+		for j := range dh {
+			delta[t][j] = tanhPrime(hs[t][j]) * (dh[j] + back[j]) // δ_t = f′(z_t) ⊙ ∂L/∂h_t
+		}
+		next = delta[t]
+	}
+	return delta
+}
+
+// From cell 11 of the notebook.
+// bptt is backpropagation through time by hand for the SRN s over xs [L][I] from h0 [H], given dY[t] = ∂L/∂y_t:
+// the forward pass keeps every h_t, deltas runs the δ recursion, and every gradient is a sum over t.
 func bptt(s rnn.SRN, xs [][]float64, h0 []float64, dY [][]float64) *theory.Gradients {
 	hs, _ := s.Run(xs, h0)
+	delta := deltas(s, hs, dY)
 	L, H, O := len(xs), len(s.U), len(s.V)
 	g := &theory.Gradients{W: theory.Zeros(H, len(xs[0])), U: theory.Zeros(H, H), V: theory.Zeros(O, H),
-		BW: make([]float64, H), BV: make([]float64, O), X: make([][]float64, L), Delta: make([][]float64, L)}
-	next := make([]float64, H) // δ_{t+1}, from δ_{L+1} = 0
+		BW: make([]float64, H), BV: make([]float64, O), X: make([][]float64, L), Delta: delta}
 	for t := L - 1; t >= 0; t-- {
 		hPrev := h0 // h_{t−1}
 		if t > 0 {
 			hPrev = hs[t-1]
 		}
-		dh, delta := theory.MatTVec(s.V, dY[t]), theory.MatTVec(s.U, next) // ∂L/∂h_t = Vᵀ·∂L/∂y_t + Uᵀ·δ_{t+1}
-		for j := range delta {
-			delta[j] = tanhPrime(hs[t][j]) * (dh[j] + delta[j]) // δ_t = f′(z_t) ⊙ ∂L/∂h_t
-			g.BW[j] += delta[j]                                 // ∂L/∂b = Σ_t δ_t
+		theory.AddOuter(g.W, delta[t], xs[t]) // ∂L/∂W = Σ_t δ_t·x_tᵀ
+		theory.AddOuter(g.U, delta[t], hPrev) // ∂L/∂U = Σ_t δ_t·h_{t−1}ᵀ
+		theory.AddOuter(g.V, dY[t], hs[t])    // ∂L/∂V = Σ_t ∂L/∂y_t·h_tᵀ
+		for j := range H {
+			g.BW[j] += delta[t][j] // ∂L/∂b = Σ_t δ_t
 		}
-		theory.AddOuter(g.W, delta, xs[t]) // ∂L/∂W = Σ_t δ_t·x_tᵀ
-		theory.AddOuter(g.U, delta, hPrev) // ∂L/∂U = Σ_t δ_t·h_{t−1}ᵀ
-		theory.AddOuter(g.V, dY[t], hs[t]) // ∂L/∂V = Σ_t ∂L/∂y_t·h_tᵀ
-		for o := range dY[t] {
+		for o := range O {
 			g.BV[o] += dY[t][o] // ∂L/∂b_V = Σ_t ∂L/∂y_t
 		}
-		g.X[t], g.Delta[t], next = theory.MatTVec(s.W, delta), delta, delta // ∂L/∂x_t = Wᵀ·δ_t
+		g.X[t] = theory.MatTVec(s.W, delta[t]) // ∂L/∂x_t = Wᵀ·δ_t
 	}
-	g.BU, g.H0 = g.BW, theory.MatTVec(s.U, next) // b_W and b_U act only through their sum b; ∂L/∂h_0 = Uᵀ·δ_1
+	g.BU, g.H0 = g.BW, theory.MatTVec(s.U, delta[0]) // b_W and b_U act only through their sum b; ∂L/∂h_0 = Uᵀ·δ_1
 	return g
 }
 
-// From cell 10 of the notebook.
-// libraryGradients is the PyTorch code above, in float64: nn.RNN and nn.Linear (pkg/rnn) given the SRN's weights,
-// the loss ½Σ_t‖y_t − d_t‖², and GoMLX's graph.Gradient for loss.backward(). It returns the loss and the gradients.
-func libraryGradients(s rnn.SRN, xs [][]float64, h0 []float64, targets [][]float64) (loss float64, g *theory.Gradients) {
-	I, H, L, ctx := len(s.W[0]), len(s.W), len(xs), context.New()
-	cell := nb.Must1(rnn.New(ctx.In("rnn"), I, H).DType(dtypes.Float64).Done())
-	liner := nb.Must1(rnn.NewLinear(ctx.In("linear"), H, len(s.V)).DType(dtypes.Float64).Done())
-	params := slices.Concat(cell.NamedParameters(), liner.NamedParameters()) // W, U, b_W, b_U, V, b_V
+// From cell 13 of the notebook.
+// srnLayers are nn.RNN(I, H) and nn.Linear(H, O) in float64 (pkg/rnn), created in ctx and given the SRN's weights;
+// params are their named_parameters(): W, U, b_W, b_U, V, b_V.
+func srnLayers(ctx *context.Context, s rnn.SRN) (cell *rnn.RNN, liner *rnn.Linear, params []rnn.Parameter) {
+	I, H := len(s.W[0]), len(s.W)
+	cell = nb.Must1(rnn.New(ctx.In("rnn"), I, H).DType(dtypes.Float64).Done())
+	liner = nb.Must1(rnn.NewLinear(ctx.In("linear"), H, len(s.V)).DType(dtypes.Float64).Done())
+	params = slices.Concat(cell.NamedParameters(), liner.NamedParameters())
 	for i, value := range []any{s.W, s.U, s.BW, s.BU, s.V, s.BV} {
 		nb.Must(params[i].Set(value))
 	}
+	return cell, liner, params
+}
+
+// From cell 15 of the notebook.
+// libraryGradients is the PyTorch code above, in float64: srnLayers, the loss ½Σ_t‖y_t − d_t‖², and GoMLX's
+// graph.Gradient for loss.backward(). It returns the loss and the gradients.
+func libraryGradients(s rnn.SRN, xs [][]float64, h0 []float64, targets [][]float64) (loss float64, g *theory.Gradients) {
+	I, H, L, ctx := len(s.W[0]), len(s.W), len(xs), context.New()
+	cell, liner, params := srnLayers(ctx, s)
 	res := nb.Must1(context.ExecOnceN(backend.MustGet(), ctx, func(ctx *context.Context, x, h, d *graph.Node) []*graph.Node {
 		out, _ := cell.Forward(x, h)                                   // h_1 … h_L: [L, 1, H]
 		diff := graph.Sub(graph.Reshape(liner.Forward(out), L, -1), d) // y_t − d_t
@@ -96,7 +120,7 @@ func libraryGradients(s rnn.SRN, xs [][]float64, h0 []float64, targets [][]float
 		BU: v(res[4]), V: theory.Reshape(v(res[5]), H), BV: v(res[6]), X: theory.Reshape(v(res[7]), I), H0: v(res[8])}
 }
 
-// From cell 13 of the notebook.
+// From cell 21 of the notebook.
 // jacobians returns ∂h_t/∂h_0 [H][H] for t = 1…L along the SRN's run over xs from h0, the chain BPTT multiplies:
 // ∂h_t/∂h_0 = diag(f′(z_t))·U · ∂h_{t−1}/∂h_0, from ∂h_0/∂h_0 = I; fPrime gives f′(z_t) from h_t.
 func jacobians(s rnn.SRN, xs [][]float64, h0 []float64, fPrime func(h float64) float64) (js [][][]float64) {
@@ -115,7 +139,7 @@ func jacobians(s rnn.SRN, xs [][]float64, h0 []float64, fPrime func(h float64) f
 	return js
 }
 
-// From cell 17 of the notebook.
+// From cell 25 of the notebook.
 // flow is the experiment: for every radius ρ, U = theory.RandomRecurrent(H, ρ, seed) (one random matrix, rescaled),
 // a random W with N(0, 1/H) entries, inputs x_t ~ N(0, 1), zero biases, h_0 = 0; the SRN with tanh and without
 // activation, and ‖∂h_T/∂h_0‖₂ for T = 1…steps.
@@ -139,7 +163,7 @@ func flow(H, steps int, radii []float64, seed uint64) (curves []theory.FlowCurve
 	return curves
 }
 
-// From cell 20 of the notebook.
+// From cell 31 of the notebook.
 // classifier is Model_RNN4SeqClass: an embedding, the recurrent layer rnnModel (batch_first; it returns the last
 // state h_K [1, N, hidden] of x [N, K, embed]) with its named_parameters(), and a linear layer on h_K.
 type classifier struct {
@@ -147,7 +171,7 @@ type classifier struct {
 	rnnModel  func(x *graph.Node) (hK *graph.Node)
 	params    []rnn.Parameter // weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0
 	linear    *rnn.Linear
-	name      string // the model as PyTorch prints it
+	name      string // the model, as the notebook prints it
 }
 
 // forward is Model_RNN4SeqClass.forward: the logits [N, 19] of digits [N, K].
@@ -158,6 +182,7 @@ func (m *classifier) forward(digits *graph.Node) *graph.Node {
 
 func (m *classifier) String() string { return m.name }
 
+// From cell 33 of the notebook.
 // newClassifier is Model_RNN4SeqClass(model, 10, embed, hidden, 19) with model an nn.RNN (its nonlinearity "tanh"
 // or "relu"), nn.LSTM or nn.GRU(embed, hidden, batch_first=True): its parameters, created in ctx.
 func newClassifier(ctx *context.Context, kind theory.Kind, embed, hidden int, nonlinearity string) *classifier {
@@ -178,11 +203,11 @@ func newClassifier(ctx *context.Context, kind theory.Kind, embed, hidden int, no
 		m.params, m.rnnModel = gru.NamedParameters(), func(x *graph.Node) *graph.Node { _, hK := gru.Forward(x, nil); return hK }
 	}
 	m.linear = nb.Must1(rnn.NewLinear(ctx.In("linear"), hidden, theory.DigitSumClasses).Done())
-	m.name = fmt.Sprintf("Embedding(10, %d) → %s(%s, batch_first=True) → Linear(%d, 19) on the last state", embed, layer, args, hidden)
+	m.name = fmt.Sprintf("Embedding(10, %d) → %s(%s, batch_first=True) → 最后一步的状态 → Linear(%d, 19)", embed, layer, args, hidden)
 	return m
 }
 
-// From cell 22 of the notebook.
+// From cell 35 of the notebook.
 // chrono is the chrono initialisation of the LSTM classifier m for memories of 1 to T steps, after PyTorch's
 // initialisation of every variable in ctx: per unit b_f = log u, u ~ U(1, T−1) (drawn from seed), and b_i = −b_f,
 // in bias_ih_l0; bias_hh_l0's i and f parts are zero. PyTorch's gate order is i, f, g, o.
@@ -202,40 +227,42 @@ func chrono(ctx *context.Context, m *classifier, T int, seed int64) {
 	nb.Must(m.params[3].Set(bhh))
 }
 
-// From cell 24 of the notebook.
-// fit is the training loop on GoMLX's trainer, for steps batches (X, y) of ds: loss = F.cross_entropy(model(X), y),
-// loss.backward(), clip_grad_norm_(params, maxNorm) if maxNorm > 0 (+Inf only measures the norm), optimizer.step().
-// It returns every step's loss and, if maxNorm > 0, the gradient norm before clipping. A NaN or infinite loss stops
-// GoMLX's loop: it is then the last loss.
-func fit(ctx *context.Context, m *classifier, ds train.Dataset, steps int, optimizer optimizers.Interface, maxNorm float64,
-	onLoop func(*train.Loop)) (losses, norms []float64) {
-	if maxNorm > 0 {
-		optimizer = nb.Must1(rnn.WithClipGradNorm(optimizer, maxNorm))
-	}
+// From cell 37 of the notebook.
+// newTrainer is one step of the Python loop for the classifier m: loss = F.cross_entropy(model(X), y),
+// loss.backward() and optimizer.step(), by GoMLX's trainer.
+func newTrainer(ctx *context.Context, m *classifier, optimizer optimizers.Interface) *train.Trainer {
 	model := func(ctx *context.Context, _ any, X []*graph.Node) []*graph.Node {
 		return []*graph.Node{m.forward(X[0])}
 	}
 	lossFn := func(y, logits []*graph.Node) *graph.Node {
 		return seq2seq.CrossEntropy(logits[0], y[0], seq2seq.ReduceMean)
 	}
-	loop := train.NewLoop(train.NewTrainer(backend.MustGet(), ctx, model, lossFn, optimizer, nil, nil))
+	return train.NewTrainer(backend.MustGet(), ctx, model, lossFn, optimizer, nil, nil)
+}
+
+// From cell 39 of the notebook.
+// fit is the training loop: steps batches (X, y) of ds, each one step of newTrainer, with clip_grad_norm_(params,
+// maxNorm) before optimizer.step() if maxNorm > 0 (+Inf only measures the norm). It returns every step's loss and, if
+// maxNorm > 0, the gradient norm before clipping. A NaN or infinite loss stops GoMLX's loop: it is then the last loss.
+func fit(ctx *context.Context, m *classifier, ds train.Dataset, steps int, optimizer optimizers.Interface, maxNorm float64) (losses, norms []float64) {
+	if maxNorm > 0 {
+		optimizer = nb.Must1(rnn.WithClipGradNorm(optimizer, maxNorm))
+	}
+	loop := train.NewLoop(newTrainer(ctx, m, optimizer))
 	loop.OnStep("fit", 0, func(_ *train.Loop, metrics []*tensors.Tensor) error {
 		if losses = append(losses, float64(tensors.ToScalar[float32](metrics[0]))); maxNorm > 0 {
 			norms = append(norms, nb.Must1(rnn.LastGradNorm(ctx)))
 		}
 		return nil
 	})
-	if onLoop != nil {
-		onLoop(loop) // a progress bar
-	}
 	_, err := loop.RunSteps(ds, steps)
-	if n := len(losses); err != nil && (n == 0 || !math.IsNaN(losses[n-1]) && !math.IsInf(losses[n-1], 0)) {
-		panic(err)
+	if n := len(losses); n == 0 || !math.IsNaN(losses[n-1]) && !math.IsInf(losses[n-1], 0) {
+		nb.Must(err) // an error other than a NaN or infinite loss
 	}
 	return losses, norms
 }
 
-// From cell 25 of the notebook.
+// From cell 41 of the notebook.
 // accuracy is the share of pairs whose sum the model predicts, (model(X).argmax(-1) == y).float().mean().
 func accuracy(ctx *context.Context, m *classifier, pairs []seq2seq.Pair) float64 {
 	X, y, err := theory.DigitTensors(pairs)
@@ -247,9 +274,10 @@ func accuracy(ctx *context.Context, m *classifier, pairs []seq2seq.Pair) float64
 	return tensors.ToScalar[float64](right) / float64(len(pairs))
 }
 
-// trainAndTest is train(length) for one kind at length K: the classifier (an LSTM chrono-initialised for K steps),
-// Adam on shuffled batches for c.Epochs epochs; its test accuracy, and the mean loss of its last epoch.
-func trainAndTest(c theory.MemoryConfig, kind theory.Kind, K int, trainSet, testSet []seq2seq.Pair, onLoop func(*train.Loop)) (acc, loss float64) {
+// From cell 43 of the notebook.
+// trainAndTest is train(length) for one kind at length K: the classifier (an LSTM chrono-initialised for K steps if
+// c.Chrono), Adam on shuffled batches for c.Epochs epochs; its test accuracy, and the mean loss of its last epoch.
+func trainAndTest(c theory.MemoryConfig, kind theory.Kind, K int, trainSet, testSet []seq2seq.Pair) (acc, loss float64) {
 	ctx := context.New()
 	ctx.SetParam(context.ParamInitialSeed, c.Seed) // torch.manual_seed
 	m := newClassifier(ctx, kind, c.Embed, c.Hidden, rnn.Tanh)
@@ -258,18 +286,18 @@ func trainAndTest(c theory.MemoryConfig, kind theory.Kind, K int, trainSet, test
 	}
 	perEpoch := len(trainSet) / c.BatchSize
 	batches := theory.NewBatches(trainSet, c.BatchSize, rand.New(rand.NewPCG(uint64(c.Seed), 0x5eed)))
-	losses, _ := fit(ctx, m, batches, c.Epochs*perEpoch, seq2seq.Adam(c.LearningRate), 0, onLoop)
+	losses, _ := fit(ctx, m, batches, c.Epochs*perEpoch, seq2seq.Adam(c.LearningRate), 0)
 	for _, l := range losses[len(losses)-perEpoch:] {
 		loss += l
 	}
 	return accuracy(ctx, m, testSet), loss / float64(perEpoch)
 }
 
-// From cell 27 of the notebook.
+// From cell 45 of the notebook.
 // memory is the experiment, the Python's loop over the lengths: for every K the data, then every kind trained and
 // tested on it, c.Parallel at a time (the pure-Go backend runs most of a recurrent graph on one core) and the longest
 // sequences first; the order changes the wall time, not the numbers.
-func memory(c theory.MemoryConfig, onLoop func(*train.Loop)) *theory.MemoryResult {
+func memory(c theory.MemoryConfig) *theory.MemoryResult {
 	r := theory.NewMemoryResult(c.Ks, c.Kinds)
 	var wg sync.WaitGroup
 	running := make(chan bool, c.Parallel)
@@ -281,7 +309,7 @@ func memory(c theory.MemoryConfig, onLoop func(*train.Loop)) *theory.MemoryResul
 			wg.Add(1)
 			go func() {
 				defer func() { <-running; wg.Done() }()
-				r.Accuracy[kind][i], r.Loss[kind][i] = trainAndTest(c, kind, c.Ks[i], trainSet, testSet, onLoop)
+				r.Accuracy[kind][i], r.Loss[kind][i] = trainAndTest(c, kind, c.Ks[i], trainSet, testSet)
 			}()
 		}
 	}
@@ -289,11 +317,11 @@ func memory(c theory.MemoryConfig, onLoop func(*train.Loop)) *theory.MemoryResul
 	return r
 }
 
-// From cell 35 of the notebook.
+// From cell 59 of the notebook.
 // clipRun is the Python above: the SRN classifier, W_hh rescaled to spectral radius c.Radius, trained by SGD for
 // c.Steps batches with clip_grad_norm_(params, maxNorm) (+Inf: the norm only measured), from the same weights and on
 // the same batches whatever maxNorm is. Applied are the norms of the gradients SGD used.
-func clipRun(c theory.ClipConfig, pairs []seq2seq.Pair, maxNorm float64, onLoop func(*train.Loop)) theory.ClipRun {
+func clipRun(c theory.ClipConfig, pairs []seq2seq.Pair, maxNorm float64) theory.ClipRun {
 	ctx := context.New()
 	ctx.SetParam(context.ParamInitialSeed, c.Seed)
 	m := newClassifier(ctx, theory.SRN, c.Embed, c.Hidden, c.Nonlinearity)
@@ -305,7 +333,7 @@ func clipRun(c theory.ClipConfig, pairs []seq2seq.Pair, maxNorm float64, onLoop 
 	sgd := optimizers.StochasticGradientDescent().WithDecay(false).WithLearningRate(c.LearningRate).Done()
 	batches := theory.NewBatches(pairs, c.BatchSize, rand.New(rand.NewPCG(uint64(c.Seed), 0xba7c)))
 	r := theory.ClipRun{MaxNorm: maxNorm}
-	r.Losses, r.GradNorms = fit(ctx, m, batches, c.Steps, sgd, maxNorm, onLoop)
+	r.Losses, r.GradNorms = fit(ctx, m, batches, c.Steps, sgd, maxNorm)
 	for _, g := range r.GradNorms {
 		applied := g // clip_grad_norm_ scales g by min(1, max_norm / (‖g‖ + 1e-6))
 		if g > maxNorm {

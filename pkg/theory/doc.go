@@ -15,10 +15,9 @@
 //     Flatten, Reshape), the spectral norm and the spectral radius
 //     (SpectralNorm, SpectralRadius), random matrices (RandomNormal,
 //     RandomRecurrent with a chosen spectral radius).
-//   - The notebook's key results (results.go, summary.go): Results, saved
-//     as JSON by each section (UpdateResults) and read back (LoadResults) by
-//     the notebook's summary and by notebook 04, and Summary, the chapter in
-//     four points filled in from them.
+//   - The notebook's key results (results.go): Results, saved as JSON by
+//     each section (UpdateResults) and read back (LoadResults) by the
+//     notebook's later cells and by notebook 04.
 //
 // What the notebook teaches — BPTT by hand, the Jacobian chain, the
 // classifiers, their training loop and the clipping run — is written in its

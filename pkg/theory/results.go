@@ -155,6 +155,10 @@ type MemorySummary struct {
 	// Chance is 1/19, Majority the accuracy of always answering 9.
 	Chance   float64 `json:"chance"`
 	Majority float64 `json:"majority"`
+	// LSTMDefaultInit is the LSTM trained the same way at a few K, but
+	// with PyTorch's initialisation instead of the chrono one (nil until
+	// its cell ran).
+	LSTMDefaultInit *MemoryResult `json:"lstm_default_init,omitempty"`
 }
 
 // ClipConfig records the settings of section 4's clipping experiment: one
@@ -227,6 +231,9 @@ func SummarizeClipping(c ClipConfig, plain, clipped ClipRun) *ClipSummary {
 	if n := min(20, len(clipped.Losses)); n > 0 {
 		s.FirstLoss, s.LastLoss = mean(clipped.Losses[:n]), mean(clipped.Losses[len(clipped.Losses)-n:])
 	}
+	if s.Finite { // JSON has no NaN
+		s.GradNorms, s.Losses = clipped.GradNorms, clipped.Losses
+	}
 	return s
 }
 
@@ -250,6 +257,11 @@ type ClipSummary struct {
 	FirstLoss float64 `json:"first_loss"`
 	LastLoss  float64 `json:"last_loss"`
 	Finite    bool    `json:"finite"`
+	// GradNorms and Losses are the clipped run's, step by step: the
+	// gradient norms before clipping and the batch losses (kept only when
+	// every one is finite).
+	GradNorms []float64 `json:"clipped_grad_norms,omitempty"`
+	Losses    []float64 `json:"clipped_losses,omitempty"`
 }
 
 // Save writes r to path as indented JSON (creating the directory).
