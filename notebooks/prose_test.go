@@ -116,13 +116,6 @@ func proseProblems(nb *nbrun.Notebook, name string, sources string) []string {
 	return problems
 }
 
-// proseRewritten are the notebooks whose prose has been rewritten to these
-// rules so far; TestProse fails for them on any breach. Notebooks 02, 03, 05
-// and 06 still carry their doubled English paragraphs: their rewrite is open
-// work, and each joins this list when it is done (TestProse logs what they
-// still break, without failing).
-var proseRewritten = map[string]bool{"01-srn": true, "02-hello-ohlol": true, "03-encoder-decoder": true, "04-written-answers": true, "05-theory": true, "06-attention": true}
-
 // TestProse checks the committed notebooks' prose (see proseProblems).
 func TestProse(t *testing.T) {
 	paths, err := filepath.Glob("*.ipynb")
@@ -146,10 +139,6 @@ func TestProse(t *testing.T) {
 				sources += "\n" + string(b)
 			}
 			problems := proseProblems(nb, name, sources)
-			if !proseRewritten[name] {
-				t.Logf("%s: prose not yet rewritten: %d problems (first: %v)", name, len(problems), first(problems))
-				return
-			}
 			for _, p := range problems {
 				t.Error(p)
 			}
@@ -177,11 +166,4 @@ func TestProseProblems(t *testing.T) {
 			t.Errorf("proseProblems flags %q, which is in an output or in code; got:\n%s", clean, got)
 		}
 	}
-}
-
-func first(s []string) string {
-	if len(s) == 0 {
-		return "none"
-	}
-	return s[0]
 }
