@@ -55,7 +55,7 @@ const NOTEBOOKS = [
   { name: "02-hello-ohlol", texts: ["Predicted:  ohlol, Epoch [15/15]", "Predicted string:", "为什么最后是"], svgs: 2 },
   { name: "03-encoder-decoder", texts: ["man -> women", "king -> queen", "Epoch: 5000 cost ="], svgs: 2 },
   { name: "04-written-answers", texts: ["逐步循环 RNNCell vs RNN 的 output", "预测出 ohlol 的次数", "6 个训练词中 6 个用两种解码都译对"], svgs: 4 },
-  { name: "05-theory", texts: ["BPTT by hand = pkg/rnn = PyTorch within 1e-10: true", "the gated models beat the SRN: true"], svgs: 4 },
+  { name: "05-theory", texts: ["手算 = pkg/rnn = PyTorch（最大差不超过 1e-10）：是", "两种门控网络都高于 SRN：是"], svgs: 4 },
   { name: "06-attention", texts: ["最长的输入（31–38 个字符", "字段内单调的比例"], svgs: 6 },
 ];
 
