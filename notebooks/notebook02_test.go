@@ -2,6 +2,7 @@ package notebooks
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,6 +18,18 @@ var (
 )
 
 func check02(t *testing.T, nb *nbrun.Notebook) {
+	// The lecture's three models and its two training loops are written in the notebook's cells tagged
+	// "export" (internal/notebook02 is generated from them), not called from a package.
+	for _, def := range []string{"type cellModel struct", "func (m *cellModel) forward(", "type rnnModel struct",
+		"func (m *rnnModel) forward(", "type embModel struct", "func (m *embModel) forward(", "func train1(", "func trainWhole("} {
+		found := false
+		for _, c := range nb.Cells {
+			found = found || c.Type == "code" && slices.Contains(c.Tags, "export") && strings.Contains(c.Source, def)
+		}
+		if !found {
+			t.Errorf("no code cell tagged export defines %q", def)
+		}
+	}
 	// Each variant prints the lecture's 15 lines, in the lecture's format.
 	for i, v := range []struct {
 		tag string
