@@ -195,7 +195,7 @@ func variant(v int, ctx *context.Context, init map[string]*tensors.Tensor, epoch
 	return trainWhole(ctx, net, x, labels, 0.05, epochs, out)
 }
 
-// From cell 38 of the notebook.
+// From cell 39 of the notebook.
 // pytorchReached is how many of torch.manual_seed(0…29) predict "ohlol" at epoch 15 in real PyTorch (the lecture's
 // code run 30 times), variants 1, 2 and 3.
 var pytorchReached = [3]int{20, 19, 30}
