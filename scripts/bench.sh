@@ -11,10 +11,12 @@
 # --xla-cpu); with the plugin, rnnbench is built with -tags xla and every Go
 # workload, and every notebook (warm), also runs with GOMLX_BACKEND=xla:cpu,
 # its graph compilation time in a column of its own (-xla-cpu off leaves it out).
-# A full run takes about 80 minutes on a 2-core machine: mathor's 5000 epochs
-# three times in PyTorch, in Go and on XLA (once with plain autodiff), every
-# notebook compiled from an empty Go build cache once, then run warm on both
-# backends.
+# A full run is long on a 2-core machine (not timed with the XLA column):
+# mathor's 5000 epochs three times in PyTorch, in Go and on XLA (once with
+# plain autodiff), every notebook compiled from an empty Go build cache once,
+# then run warm on both backends. -reps 1 -workloads hello,charrnn,gated,mathor
+# took under 9.5 minutes (lock wait included) on a 2-core machine shared with
+# other work (2026-12-03).
 set -euo pipefail
 # shellcheck source=scripts/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"

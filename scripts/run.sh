@@ -16,9 +16,12 @@
 # for XLA it also adds "-tags=xla" to GOFLAGS, so that GoNB compiles the
 # cells with the XLA backend linked in. GOMLX_BACKEND set in the environment
 # does the same without the flag. Without either, the pure-Go backend runs
-# the notebooks even where the XLA CPU plugin is installed: measured here,
-# every notebook ran slower on XLA, which compiles each cell's graphs anew
-# (README, Performance); the script says so when it starts.
+# the notebooks even where the XLA CPU plugin is installed, because they ran
+# no faster on XLA, which compiles each cell's graphs anew: headless, on a
+# loaded 2-core machine, notebook 02 took 244 s on XLA against 63 s, 03 103 s
+# against 109 s (README, Performance); and XLA draws other initial weights
+# from the same seeds, so the printed numbers differ from the committed
+# outputs. The script says so when it starts.
 #
 # JUPYTER_TOKEN, when set, is the token to use; otherwise a random one is made.
 # RNNGO_IP (default 127.0.0.1) is the address to bind: the Docker image sets
@@ -40,7 +43,7 @@ while [ $# -gt 0 ]; do
     --backend=*) export GOMLX_BACKEND="${1#--backend=}"; shift ;;
     --ui) [ $# -ge 2 ] || die "run.sh: --ui wants lab or classic"; ui="$2"; shift 2 ;;
     --ui=*) ui="${1#--ui=}"; shift ;;
-    -h|--help) sed -n '2,25p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h|--help) sed -n '2,28p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) die "run.sh: unknown option $1 (known: --port N, --no-browser, --backend CONFIG, --ui lab|classic)" ;;
   esac
 done
@@ -68,7 +71,7 @@ case "${GOMLX_BACKEND:-}" in
     esac ;;
   "")
     if plugin="$(xla_cpu_plugin)"; then
-      say "backend: GoMLX's pure-Go backend. The XLA CPU plugin is installed ($plugin), but every notebook ran slower on it here (XLA compiles each cell's graphs anew; README, Performance): --backend xla:cpu uses it anyway"
+      say "backend: GoMLX's pure-Go backend. The XLA CPU plugin is installed ($plugin), but the notebooks ran no faster on it (XLA compiles each cell's graphs anew: notebook 02 took 244 s against 63 s, 03 103 s against 109 s; README, Performance): --backend xla:cpu uses it anyway"
     else
       say "backend: GoMLX's pure-Go backend (--backend xla:cpu for XLA on the CPU after scripts/setup.sh --xla-cpu, --backend xla:cuda for a GPU)"
     fi ;;

@@ -11,7 +11,7 @@
 # regenerating the PyTorch reference fixtures and comparing them with the
 # committed ones — 4. the package tests once more on GoMLX's XLA backend on
 # the CPU (go test -tags xla with GOMLX_BACKEND=xla:cpu), where setup installed
-# the PJRT CPU plugin (setup.sh --xla-cpu; see XLA_CPU_TESTS below for what
+# the PJRT CPU plugin (setup.sh --xla-cpu; see xla_cpu_tests below for what
 # runs there) — 5. the browser test (e2e/): each notebook run through
 # Jupyter's UI in Chromium, one cell rerun, the exported HTML checked offline.
 # Jupyter runs with its own config/data/runtime directories under .tools/, so a
@@ -60,9 +60,12 @@ esac
 # PyTorch fixtures at their stated tolerances on both gradient paths, LSTM
 # and GRU, attention (internal/notebook06), through XLA's compiler, so the
 # XLA build path is run on every change, not only vetted. All of ./pkg/...
-# runs, nothing skipped; XLA compiles every graph of every test (pkg/rnn's
-# fixture sweeps are most of it), so it takes XLA_CPU_TEST_TIME here, hence
-# the longer -timeout. Where the plugin could not be installed (no PyPI) it is
+# runs, nothing skipped. XLA compiles every graph of every test before its
+# first run (seconds each), and the fixture sweeps build new graphs for every
+# case: on a 2-core machine shared with other builds (load ~2) the step took
+# 494 s in its passing run (2026-12-03), pkg/rnn 486 s of it (in an earlier
+# run TestInputGradients took 267 s, TestParityWithPyTorch 180 s),
+# internal/notebook06 110 s; hence the longer -timeout. Where the plugin could not be installed (no PyPI) it is
 # skipped, saying so.
 xla_cpu_tests() {
   local plugin pkgs=(./pkg/...)

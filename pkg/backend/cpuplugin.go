@@ -17,8 +17,9 @@ import (
 // is downloaded; where none is found, "xla:cpu" goes to GoMLX unchanged.
 const (
 	// CPUPluginEnvVar, when set, is the PJRT CPU plugin file "xla:cpu"
-	// uses: "RNNGO_XLA_CPU_PLUGIN". scripts/env.sh sets it where setup
-	// installed the plugin.
+	// uses: "RNNGO_XLA_CPU_PLUGIN". Unset by default (nothing in the
+	// project sets it): the plugin is then looked for in the virtualenvs
+	// [CPUPlugin] lists.
 	CPUPluginEnvVar = "RNNGO_XLA_CPU_PLUGIN"
 	// ToolsEnvVar is the folder of the project's own tools (scripts/env.sh
 	// exports it; default: .tools in the checkout): "RNNGO_TOOLS".
@@ -34,7 +35,7 @@ const (
 
 // CPUPlugin returns the absolute path of the PJRT CPU plugin that
 // scripts/setup.sh --xla-cpu installed, or "" where there is none. It looks,
-// in order, at $RNNGO_XLA_CPU_PLUGIN (returned as given, even if missing, so
+// in order, at $RNNGO_XLA_CPU_PLUGIN (returned made absolute, even if missing, so
 // that the error names it), the virtualenv in $RNNGO_TOOLS, the .tools/venv
 // of the checkout this package was compiled from and of the folders above the
 // current directory, and $VIRTUAL_ENV. getenv is os.Getenv in use.
