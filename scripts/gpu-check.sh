@@ -19,7 +19,7 @@ die() {
 # The 64 MiB a bundle may weigh (what a device machine's carry takes).
 readonly LIMIT_BYTES=$((64 * 1024 * 1024))
 # The packages whose tests the bundle holds, and the benchmark's workloads.
-readonly PACKAGES=(rnn seq2seq backend)
+readonly PACKAGES=(pkg/rnn pkg/seq2seq pkg/backend internal/notebook06)
 readonly WORKLOADS=charrnn,gated,mathor
 
 usage() {
@@ -28,11 +28,12 @@ scripts/gpu-check.sh --build DIR
     Run here, in the repository, where Go is. Builds into DIR (created; an old
     bundle there is replaced) everything a GPU machine without Go and without a
     network needs to check the GPU route:
-      bin/rnn.test.gz, bin/seq2seq.test.gz, bin/backend.test.gz
-                      go test -c -tags xla of pkg/rnn, pkg/seq2seq, pkg/backend
+      bin/rnn.test.gz, bin/seq2seq.test.gz, bin/backend.test.gz, bin/notebook06.test.gz
+                      go test -c -tags xla of pkg/rnn, pkg/seq2seq, pkg/backend and
+                      internal/notebook06 (notebook 06's attention model beside PyTorch)
       bin/rnnbench.gz go build -tags xla ./cmd/rnnbench (the side-by-side benchmark)
       bin/gz          a static helper that unpacks them (so --run needs no gzip)
-      pkg/*/testdata, notebooks/data, tools/pytorch/*.py
+      <package>/testdata, notebooks/data, tools/pytorch/*.py
                       what the tests and the benchmark read, in the repository's
                       layout (each test binary runs in its package's folder)
       gpu-check.sh, BUILD-INFO (commit, Go and GoMLX versions, glibc needed)
@@ -98,8 +99,8 @@ build() {
   # Stripped (-s -w), not -trimpath: trimmed builds cannot reuse the compiled
   # packages that go build/vet -tags xla leave in Go's cache, and would
   # recompile GoMLX and its dependencies every time.
-  say "go test -c -tags xla ./pkg/rnn ./pkg/seq2seq ./pkg/backend"
-  go test -c -tags xla -ldflags='-s -w' -o "$tmp/" ./pkg/rnn ./pkg/seq2seq ./pkg/backend
+  say "go test -c -tags xla ${PACKAGES[*]/#/./}"
+  go test -c -tags xla -ldflags='-s -w' -o "$tmp/" "${PACKAGES[@]/#/./}"
   say "go build -tags xla ./cmd/rnnbench"
   go build -tags xla -ldflags='-s -w' -o "$tmp/rnnbench" ./cmd/rnnbench
   say "go build ./internal/gpucheck/gz (static)"
@@ -107,8 +108,8 @@ build() {
   CGO_ENABLED=0 go build -ldflags='-s -w' -o "$dir/bin/gz" ./internal/gpucheck/gz
   local files=("$tmp/rnnbench")
   for p in "${PACKAGES[@]}"; do
-    [ -x "$tmp/$p.test" ] || die "go test -c wrote no $p.test"
-    files+=("$tmp/$p.test")
+    [ -x "$tmp/${p##*/}.test" ] || die "go test -c wrote no ${p##*/}.test"
+    files+=("$tmp/${p##*/}.test")
   done
   say "compressing the executables"
   "$dir/bin/gz" -z "$dir/bin" "${files[@]}"
@@ -116,8 +117,8 @@ build() {
   # What the tests and the benchmark open at run time, relative to their
   # folder: testdata/, ../../notebooks/data/*.npz, ../../tools/pytorch/*.py.
   for p in "${PACKAGES[@]}"; do
-    mkdir -p "$dir/pkg/$p"
-    if [ -d "pkg/$p/testdata" ]; then cp -R "pkg/$p/testdata" "$dir/pkg/$p/"; fi
+    mkdir -p "$dir/$p"
+    if [ -d "$p/testdata" ]; then cp -R "$p/testdata" "$dir/$p/"; fi
   done
   mkdir -p "$dir/notebooks" "$dir/tools/pytorch"
   cp -R notebooks/data "$dir/notebooks/"
@@ -346,7 +347,7 @@ run() {
   out="$(cd "$bundle/pkg/rnn" && "$bin/rnn.test" -test.list '^$' 2>&1)" ||
     die "the test binaries do not start here (they need${needs}): $out"
 
-  local status=0 p rc passed failed skipped failed_names panicked summary="" t0
+  local status=0 p b rc passed failed skipped failed_names panicked summary="" t0
   mkdir -p "$bundle/results"
   if [ "$tests" = 1 ]; then
     # The Python internal/pyref picks: the first of these that imports torch and numpy.
@@ -363,22 +364,23 @@ run() {
       say "the tests that regenerate PyTorch's reference files are skipped: no Python with torch and numpy (RNNGO_PYTHON, /usr/bin/python3, python3)"
     fi
     for p in "${PACKAGES[@]}"; do
-      say "pkg/$p: $p.test -test.v (in $bundle/pkg/$p)"
+      b="${p##*/}"
+      say "$p: $b.test -test.v (in $bundle/$p)"
       t0=$SECONDS
       set +e
-      (cd "$bundle/pkg/$p" && "$bin/$p.test" -test.v -test.timeout 30m) 2>&1 | tee "$bundle/results/$p-test.txt"
+      (cd "$bundle/$p" && "$bin/$b.test" -test.v -test.timeout 30m) 2>&1 | tee "$bundle/results/$b-test.txt"
       rc=${PIPESTATUS[0]}
       set -e
-      count_results "$bundle/results/$p-test.txt"
+      count_results "$bundle/results/$b-test.txt"
       if [ "$panicked" = 1 ]; then
-        failed_names+="${failed_names:+ }(a panic stopped $p.test: the tests after it did not run)"
+        failed_names+="${failed_names:+ }(a panic stopped $b.test: the tests after it did not run)"
       elif [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
         failed_names="(exit status $rc, no test reported FAIL: crashed or timed out)"
       fi
       if [ "$rc" -ne 0 ] || [ "$failed" -gt 0 ]; then status=1; fi
-      summary+="$(printf '%-13s %6d %6d %7d %6d %6s  %s' "pkg/$p" "$passed" "$failed" "$skipped" "$rc" "$((SECONDS - t0))s" "$failed_names")"$'\n'
+      summary+="$(printf '%-20s %6d %6d %7d %6d %6s  %s' "$p" "$passed" "$failed" "$skipped" "$rc" "$((SECONDS - t0))s" "$failed_names")"$'\n'
     done
-    printf '\n%-13s %6s %6s %7s %6s %6s  %s\n' package passed failed skipped exit time "failed tests"
+    printf '\n%-20s %6s %6s %7s %6s %6s  %s\n' package passed failed skipped exit time "failed tests"
     printf '%s' "$summary"
     printf '(passed/failed/skipped count top-level tests; failed tests lists subtests too)\n\n'
   fi

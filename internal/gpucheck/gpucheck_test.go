@@ -16,7 +16,7 @@ import (
 const limit = 64 << 20
 
 // packages are the packages whose test binaries the bundle holds.
-var packages = []string{"rnn", "seq2seq", "backend"}
+var packages = []string{"pkg/rnn", "pkg/seq2seq", "pkg/backend", "internal/notebook06"}
 
 // TestGPUCheckBundle runs scripts/gpu-check.sh --build into a temporary
 // folder, as one would before carrying it to a GPU machine, and checks what
@@ -30,7 +30,7 @@ var packages = []string{"rnn", "seq2seq", "backend"}
 // tested here.)
 func TestGPUCheckBundle(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds the GPU-check bundle (go test -c -tags xla of three packages): not with -short")
+		t.Skip("builds the GPU-check bundle (go test -c -tags xla of four packages): not with -short")
 	}
 	if _, err := exec.LookPath("bash"); err != nil {
 		t.Skip("bash is not installed")
@@ -68,7 +68,7 @@ func TestGPUCheckBundle(t *testing.T) {
 	}
 
 	// Every file the tests and the benchmark open, in the repository's layout.
-	for _, from := range []string{"pkg/rnn/testdata", "pkg/seq2seq/testdata", "notebooks/data", "tools/pytorch"} {
+	for _, from := range []string{"pkg/rnn/testdata", "notebooks/data", "tools/pytorch"} {
 		err := filepath.WalkDir(filepath.Join(root, from), func(path string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() || (from == "tools/pytorch" && !strings.HasSuffix(path, ".py")) {
 				return err
@@ -97,16 +97,16 @@ func TestGPUCheckBundle(t *testing.T) {
 	unpacked := filepath.Join(dir, "unpacked")
 	gz := []string{"-d", unpacked, filepath.Join(dir, "bin", "rnnbench.gz")}
 	for _, p := range packages {
-		gz = append(gz, filepath.Join(dir, "bin", p+".test.gz"))
+		gz = append(gz, filepath.Join(dir, "bin", filepath.Base(p)+".test.gz"))
 	}
 	if out, err := exec.Command(filepath.Join(dir, "bin", "gz"), gz...).CombinedOutput(); err != nil {
 		t.Fatalf("bin/gz %s: %v\n%s", strings.Join(gz, " "), err, out)
 	}
 	testFunc := regexp.MustCompile(`(?m)^func (Test\w+)\(t \*testing\.T\)`)
 	for _, p := range packages {
-		bin := filepath.Join(unpacked, p+".test")
+		bin := filepath.Join(unpacked, filepath.Base(p)+".test")
 		list := exec.Command(bin, "-test.list", ".*")
-		list.Dir = filepath.Join(dir, "pkg", p)
+		list.Dir = filepath.Join(dir, p)
 		out, err := list.CombinedOutput()
 		if err != nil {
 			t.Errorf("%s.test -test.list: %v\n%s", p, err, out)
@@ -116,7 +116,7 @@ func TestGPUCheckBundle(t *testing.T) {
 		for _, name := range strings.Fields(string(out)) {
 			listed[name] = true
 		}
-		sources, _ := filepath.Glob(filepath.Join(root, "pkg", p, "*_test.go"))
+		sources, _ := filepath.Glob(filepath.Join(root, p, "*_test.go"))
 		n := 0
 		for _, src := range sources {
 			data, err := os.ReadFile(src)
@@ -131,7 +131,7 @@ func TestGPUCheckBundle(t *testing.T) {
 			}
 		}
 		if n == 0 {
-			t.Errorf("no test functions found in pkg/%s", p)
+			t.Errorf("no test functions found in %s", p)
 		}
 		assertXLALinked(t, bin)
 	}
