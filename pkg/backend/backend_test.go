@@ -54,7 +54,17 @@ func TestNewUnknownBackend(t *testing.T) {
 // standard output (SimpleGo announces its parallelism there), in a fresh
 // process so that the shared backend is really created.
 func TestGetPrintsNothing(t *testing.T) {
-	if os.Getenv("RNNGO_BACKEND_CHILD") == "print" {
+	assertCreatesQuietly(t, "TestGetPrintsNothing", "", "SimpleGo")
+}
+
+// assertCreatesQuietly runs the test named test again in a child process
+// with GOMLX_BACKEND=config; there Get must create the backend whose name
+// starts with want, writing nothing to standard output (a notebook cell's
+// output). The test calls it first thing: in the child it creates the
+// backend and exits.
+func assertCreatesQuietly(t *testing.T, test, config, want string) {
+	t.Helper()
+	if os.Getenv("RNNGO_BACKEND_CHILD") == test {
 		b, err := Get()
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
@@ -63,18 +73,18 @@ func TestGetPrintsNothing(t *testing.T) {
 		fmt.Fprintln(os.Stderr, "created", b.Name())
 		os.Exit(0)
 	}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestGetPrintsNothing$")
-	cmd.Env = append(os.Environ(), "RNNGO_BACKEND_CHILD=print", EnvVar+"=")
+	cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$")
+	cmd.Env = append(os.Environ(), "RNNGO_BACKEND_CHILD="+test, EnvVar+"="+config)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("child failed: %v\n%s", err, stderr.String())
 	}
 	if stdout.Len() != 0 {
-		t.Errorf("creating the backend printed to stdout: %q", stdout.String())
+		t.Errorf("creating the %s backend printed to stdout: %q", want, stdout.String())
 	}
-	if !strings.Contains(stderr.String(), "created SimpleGo") {
-		t.Errorf("child did not create the SimpleGo backend: %q", stderr.String())
+	if !strings.Contains(stderr.String(), "created "+want) {
+		t.Errorf("child did not create the %s backend: %q", want, stderr.String())
 	}
 }
 

@@ -3,10 +3,7 @@
 package backend
 
 import (
-	"bytes"
-	"fmt"
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
 
@@ -57,28 +54,7 @@ func TestXLACPU(t *testing.T) {
 // nothing to standard output (a notebook cell's output), in a fresh process.
 func TestXLACPUPrintsNothing(t *testing.T) {
 	requireCPUPlugin(t)
-	if os.Getenv("RNNGO_BACKEND_CHILD") == "xla-print" {
-		b, err := Get()
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(3)
-		}
-		fmt.Fprintln(os.Stderr, "created", b.Name())
-		os.Exit(0)
-	}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestXLACPUPrintsNothing$")
-	cmd.Env = append(os.Environ(), "RNNGO_BACKEND_CHILD=xla-print", EnvVar+"=xla:cpu")
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("child failed: %v\n%s", err, stderr.String())
-	}
-	if stdout.Len() != 0 {
-		t.Errorf("creating the XLA CPU backend printed to stdout: %q", stdout.String())
-	}
-	if !strings.Contains(stderr.String(), "created xla") {
-		t.Errorf("child did not create the XLA backend: %q", stderr.String())
-	}
+	assertCreatesQuietly(t, "TestXLACPUPrintsNothing", "xla:cpu", "xla")
 }
 
 // TestMissingCPUPlugin: a plugin named in RNNGO_XLA_CPU_PLUGIN that is not
