@@ -22,8 +22,9 @@ var (
 	// decimalNumber is a number with a decimal point or an exponent, as a
 	// sentence quotes a result: 0.776, 5.96e-08, 2.6, 1e-6.
 	decimalNumber = regexp.MustCompile(`\d+\.\d+(?:[eE][-+]?\d+)?|\d+[eE]-\d+`)
-	// halfWidthComma is ", " right after a Chinese character.
-	halfWidthComma = regexp.MustCompile(`\p{Han}, `)
+	// halfWidthComma is a half-width ",", ";" or ":" right after a Chinese
+	// character (and before a space or the end of a line).
+	halfWidthComma = regexp.MustCompile(`\p{Han}[,;:](?:\s|$)`)
 	// italicParagraph is a paragraph wholly in *…* or _…_.
 	italicParagraph = regexp.MustCompile(`(?s)^(\*[^*].*[^*]\*|_[^_].*[^_]_)$`)
 	// italicSpan is an italic span inside a paragraph: *…* (not **bold**).
@@ -93,7 +94,7 @@ func proseProblems(nb *nbrun.Notebook, name string, sources string) []string {
 		}
 		p := prose(t.md)
 		if m := halfWidthComma.FindString(p); m != "" {
-			problems = append(problems, fmt.Sprintf("%s: half-width \", \" after a Chinese character (%q): use ，", t.where, m))
+			problems = append(problems, fmt.Sprintf("%s: half-width punctuation after a Chinese character (%q): use ，；：", t.where, m))
 		}
 		for _, para := range strings.Split(t.md, "\n\n") {
 			para = strings.TrimSpace(para)
@@ -152,10 +153,11 @@ func TestProseProblems(t *testing.T) {
 		{Index: 0, Type: "markdown", Source: "损失降到 0.25，随后下降, 然后不变。\n\n*The loss falls to 0.25, then stays.*\n\n心得：{{.Loss}}"},
 		{Index: 1, Type: "code", Outputs: []nbrun.Output{{Type: "stream", Data: map[string]string{"text/plain": "loss 0.25\n"}}}},
 		{Index: 2, Type: "markdown", Source: "准确率为 0.776（`rate = 0.5`），最大差 6e-8。"},
+		{Index: 4, Type: "markdown", Source: "输入是 [嵌入; 上下文]，时间: 3 秒。"},
 		{Index: 3, Type: "markdown", Source: "第一个单元 — *the first cell makes the packages importable:*\n\n**粗体** 与 *N → M*。"},
 	}}
 	got := strings.Join(proseProblems(nb, "x", ""), "\n")
-	for _, want := range []string{`markdown cell 0: half-width ", "`, "markdown cell 0: an italic English paragraph", "markdown cell 0: template residue",
+	for _, want := range []string{"markdown cell 0: half-width punctuation", "markdown cell 4: half-width punctuation", "markdown cell 0: an italic English paragraph", "markdown cell 0: template residue",
 		"markdown cell 2: the number 0.776", "markdown cell 2: the number 6e-8", "markdown cell 3: an italic English translation"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("proseProblems misses %q; got:\n%s", want, got)
